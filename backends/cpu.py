@@ -1,0 +1,72 @@
+"""CPU backend: kernels compiled by Numba with ``parallel=True``, arrays are NumPy arrays."""
+
+from __future__ import annotations
+
+import numba
+import numpy as np
+
+from .launch import import_line, load_generated
+from .primitives import HostPrimitives
+
+CELL_TEMPLATE = """\
+import numba
+from numba import prange
+{import_line}
+_body = numba.njit(_kernel_object.py_func, cache=True, nogil=True)
+
+
+@numba.njit(parallel=True, cache=True, nogil=True)
+def launch(k0, k1, j0, j1, i0, i1, {args}):
+    nj = j1 - j0
+    for kj in prange((k1 - k0) * nj):
+        k = k0 + kj // nj
+        j = j0 + kj % nj
+        for i in range(i0, i1):
+            _body(k, j, i, {args})
+"""
+
+COLUMN_TEMPLATE = """\
+import numba
+from numba import prange
+{import_line}
+_body = numba.njit(_kernel_object.py_func, cache=True, nogil=True)
+
+
+@numba.njit(parallel=True, cache=True, nogil=True)
+def launch(j0, j1, i0, i1, {args}):
+    for j in prange(j0, j1):
+        for i in range(i0, i1):
+            _body(j, i, {args})
+"""
+
+
+class CpuBackend(HostPrimitives):
+    """Numba on the host. ``launch`` runs a kernel over a box of cells."""
+
+    name = "cpu"
+    xp = np
+
+    def __init__(self):
+        self._launchers = {}
+
+    def launcher(self, kn):
+        fn = self._launchers.get(kn)
+        if fn is None:
+            template = COLUMN_TEMPLATE if kn.column else CELL_TEMPLATE
+            src = template.format(import_line=import_line(kn), args=", ".join(kn.arg_names))
+            fn = load_generated(self.name, kn, src).launch
+            self._launchers[kn] = fn
+        return fn
+
+    def launch(self, kn, region, *args):
+        """Run ``kn`` on every cell of ``region`` = (k0, k1, j0, j1, i0, i1) or (j0, j1, i0, i1)."""
+        if len(args) != len(kn.arg_names):
+            raise TypeError(f"{kn.name} takes {kn.arg_names}, got {len(args)} arguments")
+        self.launcher(kn)(*region, *args)
+
+    def synchronize(self):
+        pass
+
+    @staticmethod
+    def set_threads(n: int):
+        numba.set_num_threads(n)

@@ -1,0 +1,161 @@
+"""CUDA backend: numba-cuda kernels on CuPy arrays, or on NumPy arrays in the simulator.
+
+With ``NUMBA_ENABLE_CUDASIM=1`` the same launchers run in numba-cuda's simulator on NumPy
+arrays, which is how CI tests the GPU path without a GPU (slow: keep grids tiny there).
+"""
+
+from __future__ import annotations
+
+import os
+
+import numpy as np
+
+from .launch import import_line, load_generated
+from .primitives import HostPrimitives, as3d
+
+CELL_TEMPLATE = """\
+from numba import cuda
+{import_line}
+_body = cuda.jit(device=True)(_kernel_object.py_func)
+
+
+@cuda.jit
+def launch(k0, k1, j0, j1, i0, i1, {args}):
+    i, j, k = cuda.grid(3)
+    i += i0
+    j += j0
+    k += k0
+    if i < i1 and j < j1 and k < k1:
+        _body(k, j, i, {args})
+"""
+
+COLUMN_TEMPLATE = """\
+from numba import cuda
+{import_line}
+_body = cuda.jit(device=True)(_kernel_object.py_func)
+
+
+@cuda.jit
+def launch(j0, j1, i0, i1, {args}):
+    i, j = cuda.grid(2)
+    i += i0
+    j += j0
+    if i < i1 and j < j1:
+        _body(j, i, {args})
+"""
+
+#: threads per block along (x, y, z): x innermost for coalesced access
+CELL_BLOCK = (32, 4, 2)
+COLUMN_BLOCK = (32, 4)
+
+
+def simulator_enabled() -> bool:
+    return os.environ.get("NUMBA_ENABLE_CUDASIM", "0") == "1"
+
+
+def _blocks(extent, block):
+    return tuple(max(1, -(-n // b)) for n, b in zip(extent, block))
+
+
+class CudaBackend(HostPrimitives):
+    """numba-cuda launches; CuPy arrays on a GPU, NumPy arrays in the simulator."""
+
+    name = "cuda"
+
+    def __init__(self):
+        self.simulated = simulator_enabled()
+        try:
+            from numba import cuda
+        except ImportError as err:  # pragma: no cover - depends on the install
+            raise RuntimeError(
+                "backend 'cuda' needs numba-cuda: pip install 'ocean-hybrid[gpu]'"
+            ) from err
+        self._cuda = cuda
+        if self.simulated:
+            self.xp = np
+        else:
+            try:
+                import cupy
+            except ImportError as err:
+                raise RuntimeError(
+                    "backend 'cuda' needs CuPy on a machine with an NVIDIA GPU "
+                    "(pip install 'ocean-hybrid[gpu]'); use --backend cpu, or set "
+                    "NUMBA_ENABLE_CUDASIM=1 to run the CUDA kernels in the simulator"
+                ) from err
+            if not cuda.is_available():
+                raise RuntimeError(
+                    "backend 'cuda' was asked for but no CUDA GPU is visible "
+                    "(numba.cuda.is_available() is False); use --backend cpu"
+                )
+            self.xp = cupy
+        self._launchers = {}
+
+    # -- launching -----------------------------------------------------------------
+    def launcher(self, kn):
+        fn = self._launchers.get(kn)
+        if fn is None:
+            template = COLUMN_TEMPLATE if kn.column else CELL_TEMPLATE
+            src = template.format(import_line=import_line(kn), args=", ".join(kn.arg_names))
+            fn = load_generated("cudasim" if self.simulated else "cuda", kn, src).launch
+            self._launchers[kn] = fn
+        return fn
+
+    def launch(self, kn, region, *args):
+        if len(args) != len(kn.arg_names):
+            raise TypeError(f"{kn.name} takes {kn.arg_names}, got {len(args)} arguments")
+        if kn.column:
+            j0, j1, i0, i1 = region
+            extent, block = (i1 - i0, j1 - j0), COLUMN_BLOCK
+        else:
+            k0, k1, j0, j1, i0, i1 = region
+            extent, block = (i1 - i0, j1 - j0, k1 - k0), CELL_BLOCK
+        if min(extent) <= 0:
+            return
+        if self.simulated:  # the simulator runs one Python thread per GPU thread
+            block = tuple(min(b, n) for b, n in zip(block, extent))
+        self.launcher(kn)[_blocks(extent, block), block](*region, *args)
+
+    def synchronize(self):
+        if not self.simulated:
+            self._cuda.synchronize()
+
+    # -- primitives on the device (the simulator uses the host versions) -------------
+    def zeros(self, shape, dtype=np.float64):
+        return self.xp.zeros(shape, dtype=dtype)
+
+    def asarray(self, host_array, dtype=None):
+        return self.xp.ascontiguousarray(self.xp.asarray(host_array, dtype=dtype))
+
+    def to_host(self, arr):
+        return np.asarray(arr) if self.simulated else self.xp.asnumpy(arr)
+
+    def dot2(self, a, b, box):
+        if self.simulated:
+            return super().dot2(a, b, box)
+        j0, j1, i0, i1 = box
+        return float(self.xp.sum(a[j0:j1, i0:i1] * b[j0:j1, i0:i1]))
+
+    def weighted_sum(self, a, w, box):
+        if self.simulated:
+            return super().weighted_sum(a, w, box)
+        k0, k1, j0, j1, i0, i1 = box
+        a, w = as3d(a), as3d(w)
+        sl = (slice(k0, k1), slice(j0, j1), slice(i0, i1))
+        return float(self.xp.sum(a[sl] * w[sl]))
+
+    def masked_max_abs(self, a, mask, box):
+        if self.simulated:
+            return super().masked_max_abs(a, mask, box)
+        k0, k1, j0, j1, i0, i1 = box
+        a, mask = as3d(a), as3d(mask)
+        sl = (slice(k0, k1), slice(j0, j1), slice(i0, i1))
+        vals = self.xp.abs(a[sl]) * (mask[sl] != 0)
+        if bool(self.xp.isnan(vals).any()):
+            return float("nan")
+        return float(vals.max())
+
+    def all_finite(self, a, box):
+        if self.simulated:
+            return super().all_finite(a, box)
+        k0, k1, j0, j1, i0, i1 = box
+        return bool(self.xp.isfinite(as3d(a)[k0:k1, j0:j1, i0:i1]).all())

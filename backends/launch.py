@@ -1,0 +1,65 @@
+"""Shared machinery of the backends: generated launcher modules, cached on disk.
+
+Each backend turns a :class:`ocean.kernels.core.Kernel` into a launcher by writing a
+small Python module (the launch loop around the kernel body) into the cache folder and
+importing it. Generating source, rather than closing over the body, keeps Numba's
+on-disk cache valid (the generated file is a real module) and works for numba-cuda,
+which cannot call a function passed as an argument. The folder name carries a hash of
+every kernel source file, so editing a kernel invalidates the cached machine code.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib.util
+import os
+import sys
+from functools import lru_cache
+from pathlib import Path
+
+import numba
+
+KERNEL_DIR = Path(__file__).resolve().parent.parent / "kernels"
+
+
+def cache_root() -> Path:
+    """Where generated launchers live: ``$OCEAN_CACHE_DIR`` or the user cache folder."""
+    env = os.environ.get("OCEAN_CACHE_DIR")
+    if env:
+        return Path(env)
+    base = os.environ.get("XDG_CACHE_HOME", str(Path.home() / ".cache"))
+    return Path(base) / "ocean-hybrid"
+
+
+@lru_cache(maxsize=None)
+def source_hash() -> str:
+    """Hash of all kernel sources, the backends and the Numba version."""
+    h = hashlib.sha256(numba.__version__.encode())
+    for folder in (KERNEL_DIR, Path(__file__).resolve().parent):
+        for path in sorted(folder.glob("*.py")):
+            h.update(path.name.encode())
+            h.update(path.read_bytes())
+    return h.hexdigest()[:16]
+
+
+def load_generated(backend: str, kernel, source: str):
+    """Write ``source`` as a module for ``kernel`` (once) and import it."""
+    folder = cache_root() / f"launchers-{backend}-{source_hash()}"
+    folder.mkdir(parents=True, exist_ok=True)
+    modname = f"_ocean_{backend}_{kernel.module.replace('.', '_')}_{kernel.name}"
+    path = folder / f"{modname}.py"
+    if not path.exists() or path.read_text() != source:
+        tmp = path.with_suffix(f".{os.getpid()}.tmp")
+        tmp.write_text(source)
+        os.replace(tmp, path)
+    if modname in sys.modules and getattr(sys.modules[modname], "__file__", "") == str(path):
+        return sys.modules[modname]
+    spec = importlib.util.spec_from_file_location(modname, path)
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[modname] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+def import_line(kernel) -> str:
+    return f"from {kernel.module} import {kernel.name} as _kernel_object\n"
