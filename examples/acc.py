@@ -1,0 +1,75 @@
+"""Antarctic Circumpolar Current channel: the configuration of Veros's ``acc`` setup.
+
+A zonally periodic channel (2 deg, 30 x 42 x 15) on the sphere from 42S to 42N with a
+land barrier north of 20S, westerly winds over the channel, easterlies in the north and
+surface temperature restoring. Physics that this model has not yet got (TKE, isoneutral
+mixing and GM, EKE) is replaced by constant vertical viscosity/diffusivity, convective
+mixing and lateral tracer diffusion; see README "Differences from Veros".
+"""
+
+import numpy as np
+
+from ocean import Setup
+
+DAY = 86400.0
+DEGTOM = 6370e3 * np.pi / 180.0
+
+
+class ACC(Setup):
+    name = "acc"
+
+    def set_parameter(self, s):
+        s.nx, s.ny, s.nz = 30, 42, 15
+        s.dt_mom = 4800.0
+        s.dt_tracer = 86400.0 / 2.0
+        s.runlen = 365 * DAY
+        s.coord_degree, s.enable_cyclic_x = True, True
+        s.x_origin, s.y_origin = 0.0, -40.0
+        s.eq_of_state = "nonlinear_vallis"
+        s.external_mode = "rigid_lid"  # Veros acc uses the streamfunction (rigid lid)
+        s.A_h = (2 * DEGTOM) ** 3 * 2e-11
+        s.enable_hor_friction_cos_scaling, s.hor_friction_cosPower = True, 1
+        s.r_bot = 1e-5
+        s.enable_implicit_vert_friction = True
+        s.kappaM_0, s.kappaH_0 = 1e-3, 2e-5  # stand-ins for TKE (next issue)
+        s.K_h = 1000.0  # stand-in for isoneutral diffusion + GM with K_iso = K_gm = 1000
+        s.tracer_advection = "superbee"
+        s.snapshot_frequency = 10 * DAY
+        s.averages_frequency = 365 * DAY
+        s.averages_sampling = 10
+
+    def set_grid(self, grid):
+        grid.dxt = np.full(grid.nx, 2.0)
+        grid.dyt = np.full(grid.ny, 2.0)
+        layers = np.array([50, 70, 100, 140, 190, 240, 290, 340, 390, 440, 490, 540, 590, 640, 690])
+        grid.dzt = layers[::-1] / 2.5
+
+    def set_coriolis(self, grid):
+        _, lat = grid.coords("T", halo=True)
+        grid.coriolis_t = 2 * grid.omega * np.sin(np.deg2rad(lat))
+
+    def set_topography(self, grid):
+        x, y = grid.coords("T")
+        grid.kbot = np.where((x > 1.0) | (y < -20.0), 1, 0)
+
+    def set_initial_conditions(self, state):
+        g = state.grid
+        temp = 15.0 * (1.0 - g.zt / g.zw[0])
+        state.set("temp", temp[:, None, None] * g.maskT[(slice(None),) + g.interior])
+        state.set("salt", 35.0 * g.maskT[(slice(None),) + g.interior])
+
+    def set_forcing(self, state):
+        g = state.grid
+        yt_min, yt_max = g.yt.min(), g.yt.max()
+        yu_min, yu_max = g.yu.min(), g.yu.max()
+        _, yu = g.coords("U")
+        _, yt = g.coords("T")
+        taux = np.where(yt < -20, 0.1 * np.sin(np.pi * (yu - yu_min) / (-20.0 - yt_min)), 0.0)
+        north = 0.1 * (1 - np.cos(2 * np.pi * (yu - 10.0) / (yu_max - 10.0)))
+        taux = np.where(yt > 10, north, taux)
+        top = (-1,) + g.interior
+        state.set("surface_taux", taux * g.maskU[top])
+        t_star = np.where(yt < -20, 15 * (yt - yt_min) / (-20 - yt_min), 15.0)
+        t_star = np.where(yt > 20, 15 * (1 - (yt - 20) / (yt_max - 20)), t_star)
+        state.set("temp_surface_target", t_star)
+        state.set("temp_surface_rate", g.dzt[-1] / (30 * DAY) * g.maskT[top])

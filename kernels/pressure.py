@@ -1,0 +1,113 @@
+"""Pressure: hydrostatic pressure, Adams-Bashforth momentum step and the surface-pressure
+(external mode) equation of the pyOM2/Veros pressure method.
+
+Surface pressure psi [m2 s-2] (pressure / rho_0) solves, at wet surface T cells,
+
+    (1/cos^2) d_x(H d_x psi) + (1/cos) d_y(cos H d_y psi) - eps psi/(g dt_mom dt_tracer)
+        = div(H u*)/dt_mom - eps psi_old/(g dt_mom dt_tracer)
+
+with eps = 1 for the implicit free surface and 0 for the rigid lid. Multiplied by the cell
+area the operator is symmetric; we solve with its negative, which is positive definite.
+"""
+
+from .core import column_kernel, kernel
+
+
+@column_kernel(radius=0)
+def hydrostatic_pressure(j, i, rho, maskT, dzw, grav, rho_0, p_hydro):
+    """p[k] = p[k+1] + g/rho_0 (rho[k]+rho[k+1])/2 dzw[k], p[top] = g/rho_0 rho dzw/2 [m2 s-2]."""
+    nz = rho.shape[0]
+    top = nz - 1
+    p = 0.5 * rho[top, j, i] * grav / rho_0 * dzw[top] * maskT[top, j, i]
+    p_hydro[top, j, i] = p
+    for k in range(top - 1, -1, -1):
+        p = maskT[k, j, i] * (p + 0.5 * (rho[k + 1, j, i] + rho[k, j, i]) * grav / rho_0 * dzw[k])
+        p_hydro[k, j, i] = p
+
+
+@kernel(radius=0)
+def momentum_ab_step(
+    k, j, i, u, v, du, dv, du_old, dv_old, du_mix, dv_mix, maskU, maskV, dt, ab_new, ab_old,
+    u_new, v_new,
+):  # fmt: skip
+    """u* = u + dt (du_mix + (3/2+eps) du - (1/2+eps) du_old) [m s-1] (AB2; friction forward)."""
+    u_new[k, j, i] = maskU[k, j, i] * (
+        u[k, j, i] + dt * (du_mix[k, j, i] + ab_new * du[k, j, i] - ab_old * du_old[k, j, i])
+    )
+    v_new[k, j, i] = maskV[k, j, i] * (
+        v[k, j, i] + dt * (dv_mix[k, j, i] + ab_new * dv[k, j, i] - ab_old * dv_old[k, j, i])
+    )
+
+
+@column_kernel(radius=1)
+def surface_pressure_rhs(
+    j, i, u, v, maskU, maskV, maskT, psi, dxt, dyt, dzt, cost, cosu, area_t, dt_mom, fs_coef,
+    rhs, guess, psi_old, first_guess,
+):  # fmt: skip
+    """rhs = area_t [div(H u*)/dt_mom - fs psi/(g dt dt)] in the negated (SPD) form [m4 s-2 ...],
+    and the first guess 2 psi - psi_old (or psi on the first step)."""
+    nz = u.shape[0]
+    ue = 0.0
+    uw = 0.0
+    vn = 0.0
+    vs = 0.0
+    for k in range(nz):
+        ue += u[k, j, i] * maskU[k, j, i] * dzt[k]
+        uw += u[k, j, i - 1] * maskU[k, j, i - 1] * dzt[k]
+        vn += v[k, j, i] * maskV[k, j, i] * dzt[k]
+        vs += v[k, j - 1, i] * maskV[k, j - 1, i] * dzt[k]
+    mt = maskT[nz - 1, j, i]
+    div = (ue - uw) / (cost[j] * dxt[i]) + (cosu[j] * vn - cosu[j - 1] * vs) / (cost[j] * dyt[j])
+    rhs[j, i] = -mt * (area_t[j, i] * div / dt_mom - fs_coef[j, i] * psi[j, i])
+    if first_guess:
+        guess[j, i] = mt * psi[j, i]
+    else:
+        guess[j, i] = mt * (2.0 * psi[j, i] - psi_old[j, i])
+
+
+@kernel(radius=1)
+def surface_pressure_operator(k, j, i, p, coef_e, coef_n, fs_coef, out):
+    """out = -area_t A p: sum_nb c (p - p_nb) + fs p, with couplings c = H dy/(dx cos) (east)
+    and H cos dx/dy (north), zero across coasts, fs = area_t/(g dt_mom dt_tracer)."""
+    pc = p[k, j, i]
+    out[k, j, i] = (
+        coef_e[j, i] * (pc - p[k, j, i + 1])
+        + coef_e[j, i - 1] * (pc - p[k, j, i - 1])
+        + coef_n[j, i] * (pc - p[k, j + 1, i])
+        + coef_n[j - 1, i] * (pc - p[k, j - 1, i])
+        + fs_coef[j, i] * pc
+    )
+
+
+@kernel(radius=0)
+def cg_step(k, j, i, x, r, p, ap, alpha, inv_diag, z):
+    """x += alpha p; r -= alpha A p; z = M^-1 r (Jacobi)."""
+    x[k, j, i] += alpha * p[k, j, i]
+    r[k, j, i] -= alpha * ap[k, j, i]
+    z[k, j, i] = inv_diag[j, i] * r[k, j, i]
+
+
+@kernel(radius=0)
+def cg_residual(k, j, i, b, ap, inv_diag, r, z):
+    """r = b - A x (with ap = A x); z = M^-1 r."""
+    r[k, j, i] = b[k, j, i] - ap[k, j, i]
+    z[k, j, i] = inv_diag[j, i] * r[k, j, i]
+
+
+@kernel(radius=0)
+def cg_direction(k, j, i, z, beta, p):
+    """p = z + beta p."""
+    p[k, j, i] = z[k, j, i] + beta * p[k, j, i]
+
+
+@kernel(radius=1)
+def surface_pressure_correction(k, j, i, psi, maskU, maskV, dxu, dyu, cost, dt, u, v):
+    """u -= dt dpsi/dx, v -= dt dpsi/dy [m s-1] (the external-mode pressure gradient)."""
+    u[k, j, i] -= dt * maskU[k, j, i] * (psi[j, i + 1] - psi[j, i]) / (cost[j] * dxu[i])
+    v[k, j, i] -= dt * maskV[k, j, i] * (psi[j + 1, i] - psi[j, i]) / dyu[j]
+
+
+@kernel(radius=0)
+def subtract_constant(k, j, i, x, c, maskT):
+    """x -= c at wet surface cells (2-D x seen as one level)."""
+    x[k, j, i] = (x[k, j, i] - c) * maskT[maskT.shape[0] - 1, j, i]

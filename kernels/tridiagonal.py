@@ -1,0 +1,35 @@
+"""Implicit vertical diffusion of one column: backward Euler with a tridiagonal solve.
+
+Solves (1 - dt d/dz kappa d/dz) x = d on levels k0..nz-1 of a column (k0 is the deepest
+wet level) with no flux through the bottom or the top. ``delta[k] = dt kappa_k / dzw_k``
+lives at the W face above level k (delta at the top face is 0), so
+
+    a_k = -delta_{k-1}/dz_k,  c_k = -delta_k/dz_k,  b_k = 1 - a_k - c_k   (a_{k0} = 0).
+"""
+
+from .core import stencil
+
+
+@stencil
+def solve_column(j, i, k0, nz, dz, rhs, work, x):
+    """Thomas algorithm on x[k0:nz, j, i].
+
+    On entry ``work[k, j, i]`` holds delta_k [m] (the top value is ignored); it is
+    overwritten by the modified upper diagonal. ``rhs`` may be ``x`` itself (in place).
+    """
+    prev = 0.0
+    for k in range(k0, nz):
+        up = work[k, j, i] if k < nz - 1 else 0.0
+        a = -prev / dz[k]
+        c = -up / dz[k]
+        b = 1.0 - a - c
+        if k == k0:
+            denom = b
+            x[k, j, i] = rhs[k, j, i] / denom
+        else:
+            denom = b - a * work[k - 1, j, i]
+            x[k, j, i] = (rhs[k, j, i] - a * x[k - 1, j, i]) / denom
+        work[k, j, i] = c / denom
+        prev = up
+    for k in range(nz - 2, k0 - 1, -1):
+        x[k, j, i] = x[k, j, i] - work[k, j, i] * x[k + 1, j, i]

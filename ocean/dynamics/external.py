@@ -1,0 +1,141 @@
+"""External mode: surface pressure by a Jacobi-preconditioned conjugate gradient.
+
+The operator and its coefficients are described in ``kernels/pressure.py``. Every dot
+product goes through ``model.comm.allreduce_sum``; every halo through ``model.fill_halo``:
+the solver itself does not know how the domain is decomposed.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from ocean.backends.primitives import as3d
+from ocean.errors import ModelError
+from ocean.kernels import pressure as KP
+
+
+def operator_coefficients(grid, settings):
+    """Host arrays (coef_e, coef_n, fs_coef, inv_diag) of the area-weighted, negated operator."""
+    mT = grid.maskT[-1]
+    hu, hv = grid.hu, grid.hv
+    coef_e = np.zeros(grid.shape2)
+    coef_n = np.zeros(grid.shape2)
+    coef_e[:, :-1] = (
+        mT[:, :-1] * mT[:, 1:] * hu[:, :-1] * grid.dyt_m[:, None]
+        / (grid.dxu_m[None, :-1] * grid.cost[:, None])
+    )  # fmt: skip
+    coef_n[:-1, :] = (
+        mT[:-1, :] * mT[1:, :] * hv[:-1, :] * grid.cosu[:-1, None] * grid.dxt_m[None, :]
+        / grid.dyu_m[:-1, None]
+    )  # fmt: skip
+    if grid.periodic_x:
+        coef_e[:, -1] = coef_e[:, -1 - grid.nx]
+    if settings.external_mode == "free_surface":
+        fs = grid.area_t * mT / (settings.grav * settings.dt_mom * settings.dt_tracer)
+    else:
+        fs = np.zeros(grid.shape2)
+    diag = fs.copy()
+    diag[:, 1:] += coef_e[:, :-1]
+    diag += coef_e
+    diag[1:, :] += coef_n[:-1, :]
+    diag += coef_n
+    inv_diag = np.where((mT > 0) & (diag > 0), 1.0 / np.where(diag > 0, diag, 1.0), 0.0)
+    return coef_e, coef_n, fs, inv_diag
+
+
+class SurfacePressure:
+    def __init__(self, model):
+        self.model = model
+        b = model.backend
+        arrays = operator_coefficients(model.grid, model.settings)
+        self.coef_e, self.coef_n, self.fs_coef, self.inv_diag = (b.asarray(a) for a in arrays)
+        shape = model.grid.shape2
+        self.rhs, self.r, self.z, self.p, self.ap = (b.zeros(shape) for _ in range(5))
+        self.iterations = 0
+        self.rigid_lid = model.settings.external_mode == "rigid_lid"
+        wet_area = model.grid.area_t * model.grid.maskT[-1]
+        self.area = b.asarray(wet_area)
+        self.total_area = model.comm.allreduce_sum(float(wet_area[model.grid.interior].sum()))
+
+    def step(self):
+        """psi[taup1] from u*, v*; then u, v[taup1] corrected by its gradient."""
+        m = self.model
+        st, s, d, b = m.state, m.settings, m.dev, m.backend
+        psi_new = st.psi[st.taup1]
+        b.launch(
+            KP.surface_pressure_rhs, m.grid.box2(),
+            st.u[st.taup1], st.v[st.taup1], d.maskU, d.maskV, d.maskT, st.psi[st.tau],
+            d.dxt, d.dyt, d.dzt, d.cost, d.cosu, d.area_t, s.dt_mom, self.fs_coef,
+            self.rhs, psi_new, st.psi[st.taum1], st.itt == 0,
+        )  # fmt: skip
+        self.iterations = self.solve(self.rhs, psi_new)
+        if self.rigid_lid:
+            self.remove_mean(psi_new)
+        m.fill_halo(psi_new)
+        if st.itt == 0:
+            for level in (st.tau, st.taum1):
+                b.copy(st.psi[level], psi_new)
+        b.launch(
+            KP.surface_pressure_correction, m.grid.box(),
+            psi_new, d.maskU, d.maskV, d.dxu, d.dyu, d.cost, s.dt_mom,
+            st.u[st.taup1], st.v[st.taup1],
+        )  # fmt: skip
+        m.fill_halo(st.u[st.taup1], st.v[st.taup1])
+
+    def apply(self, x, out):
+        m = self.model
+        m.fill_halo(x)
+        m.backend.launch(
+            KP.surface_pressure_operator, m.grid.box(k1=1),
+            as3d(x), self.coef_e, self.coef_n, self.fs_coef, as3d(out),
+        )  # fmt: skip
+
+    def dot(self, a, b):
+        m = self.model
+        return m.comm.allreduce_sum(m.backend.dot2(a, b, m.grid.box2()))
+
+    def solve(self, rhs, x) -> int:
+        """Solve N x = rhs in place (x holds the first guess); return the iterations."""
+        m = self.model
+        s, b, box = m.settings, m.backend, m.grid.box(k1=1)
+        r, z, p, ap = self.r, self.z, self.p, self.ap
+        bnorm = math.sqrt(self.dot(rhs, rhs))
+        if bnorm == 0.0:
+            b.fill(x, 0.0)
+            return 0
+        self.apply(x, ap)
+        b.launch(KP.cg_residual, box, as3d(rhs), as3d(ap), self.inv_diag, as3d(r), as3d(z))
+        b.copy(p, z)
+        rz = self.dot(r, z)
+        tol = s.congr_epsilon * bnorm
+        for it in range(1, s.congr_max_iterations + 1):
+            self.apply(p, ap)
+            pap = self.dot(p, ap)
+            if not pap > 0.0:
+                if math.sqrt(self.dot(r, r)) <= tol:
+                    return it - 1
+                raise ModelError(
+                    f"surface-pressure solver broke down at iteration {it} (p.Ap = {pap:.3e}) "
+                    f"at step {m.state.itt}"
+                )
+            alpha = rz / pap
+            b.launch(KP.cg_step, box, as3d(x), as3d(r), as3d(p), as3d(ap), alpha,
+                     self.inv_diag, as3d(z))  # fmt: skip
+            if math.sqrt(self.dot(r, r)) <= tol:
+                return it
+            rz_new = self.dot(r, z)
+            b.launch(KP.cg_direction, box, as3d(z), rz_new / rz, as3d(p))
+            rz = rz_new
+        raise ModelError(
+            f"surface-pressure solver did not reach relative residual {s.congr_epsilon:g} in "
+            f"{s.congr_max_iterations} iterations at step {m.state.itt} (model time "
+            f"{m.state.time:.0f} s); raise congr_max_iterations or check the time step"
+        )
+
+    def remove_mean(self, x):
+        """Rigid lid: the pressure is defined up to a constant; fix its area mean to 0."""
+        m = self.model
+        mean = self.dot(x, self.area) / self.total_area
+        m.backend.launch(KP.subtract_constant, m.grid.box(k1=1), as3d(x), mean, m.dev.maskT)

@@ -1,0 +1,60 @@
+"""Tracer step for temperature, salinity and passive tracers, then the equation of state."""
+
+from __future__ import annotations
+
+from ocean.kernels import advection as KA
+from ocean.kernels import eos as KE
+from ocean.kernels import tracers as KT
+
+ADVECTION_SCHEMES = {"centred": 0, "superbee": 1}
+EOS_TYPES = {"linear": 0, "nonlinear_vallis": 1}
+
+
+class Tracers:
+    def __init__(self, model):
+        self.model = model
+        s = model.settings
+        self.scheme = ADVECTION_SCHEMES[s.tracer_advection]
+        self.eos = EOS_TYPES[s.eq_of_state]
+        self.sponge = s.enable_sponge
+
+    def step(self):
+        for name in self.model.state.tracers:
+            self.step_tracer(name)
+
+    def step_tracer(self, name):
+        m = self.model
+        st, s, d, b = m.state, m.settings, m.dev, m.backend
+        tau, taum1, taup1 = st.tau, st.taum1, st.taup1
+        t, tend = st.arrays[name], st.arrays["d" + name]
+        b.launch(
+            KA.tracer_advection, m.grid.box(),
+            t[tau], st.u[tau], st.v[tau], st.w[tau], d.maskT, d.maskU, d.maskV, d.maskW,
+            d.dxt, d.dyt, d.dzt, d.cost, d.cosu, s.dt_tracer, self.scheme, tend[tau],
+        )  # fmt: skip
+        rate = st.sponge_rate if self.sponge else st.column_work
+        target = st.arrays[f"{name}_sponge_target"] if self.sponge else st.column_work
+        b.launch(
+            KT.tracer_explicit_step, m.grid.box(),
+            t[tau], tend[tau], tend[taum1], d.maskT, d.maskU, d.maskV,
+            d.dxt, d.dxu, d.dyt, d.dyu, d.cost, d.cosu,
+            s.K_h, s.dt_tracer, 1.5 + s.AB_eps, 0.5 + s.AB_eps, self.sponge, rate, target,
+            t[taup1],
+        )  # fmt: skip
+        b.launch(
+            KT.tracer_vertical_mixing, m.grid.box2(),
+            t[tau], st.kappaH, d.kbot, d.dzt, d.dzw, s.dt_tracer,
+            st.arrays[f"{name}_surface_rate"], st.arrays[f"{name}_surface_target"],
+            st.arrays[f"{name}_surface_flux"], st.column_work, t[taup1],
+        )  # fmt: skip
+        m.fill_halo(t[taup1])
+
+    def equation_of_state(self, level):
+        """rho and N^2 at time level ``level`` from temp and salt, halo included."""
+        m = self.model
+        st, s, d = m.state, m.settings, m.dev
+        m.backend.launch(
+            KE.equation_of_state, m.grid.box2(m.grid.h),
+            self.eos, st.temp[level], st.salt[level], d.maskT, d.maskW, d.zt, d.dzw,
+            s.grav, s.rho_0, st.rho[level], st.Nsqr[level],
+        )  # fmt: skip

@@ -1,0 +1,136 @@
+"""The model: builds grid and state from a ``Setup`` and advances them in time.
+
+Step order follows pyOM2/Veros (pressure method): vertical mixing coefficients from N^2,
+momentum (tendencies, friction, Adams-Bashforth predictor), external mode (surface
+pressure), tracers (advection, diffusion, forcing, implicit vertical mixing), equation of
+state, vertical velocity, then the time levels rotate.
+"""
+
+from __future__ import annotations
+
+from types import SimpleNamespace
+
+import numpy as np
+
+from ocean.backends import get_backend
+from ocean.backends.primitives import as3d
+from ocean.kernels import halo as KH
+from ocean.kernels import vertical as KV
+
+from .comm import SerialComm
+from .dynamics.external import SurfacePressure
+from .dynamics.momentum import Momentum
+from .dynamics.tracers import Tracers
+from .grid import Grid
+from .monitor import Monitor
+from .settings import Settings
+from .state import State
+
+DEVICE_METRICS_1D = ("dxt", "dxu", "dyt", "dyu", "dzt", "dzw", "zt", "cost", "cosu", "tantr")
+
+
+class Model:
+    """A configured model. ``Model(setup, backend="cpu", settings={"nx": 60})``."""
+
+    def __init__(self, setup, backend=None, settings=None, comm=None):
+        self.setup = setup
+        self.name = setup.name or type(setup).__name__.lower()
+        self.comm = comm or SerialComm()
+        self.settings = Settings()
+        setup.set_parameter(self.settings)
+        for key, value in (settings or {}).items():
+            self.settings[key] = value
+        self.settings.identifier = self.name
+        self.backend = backend if hasattr(backend, "launch") else get_backend(backend)
+        self.grid = Grid(self.settings)
+        setup.set_grid(self.grid)
+        self.grid.build_coordinates()
+        setup.set_coriolis(self.grid)
+        setup.set_topography(self.grid)
+        self.grid.build()
+        self.dev = self._device_grid()
+        self.state = State(self.settings, self.grid, self.backend)
+        setup.set_initial_conditions(self.state)
+        setup.set_forcing(self.state)
+        self.momentum = Momentum(self)
+        self.external = SurfacePressure(self)
+        self.tracers = Tracers(self)
+        self.monitor = Monitor(self)
+        self._initialise_diagnostics()
+
+    # -- set-up -----------------------------------------------------------------------
+    def _device_grid(self):
+        g, b = self.grid, self.backend
+        d = SimpleNamespace()
+        for name in DEVICE_METRICS_1D:
+            src = {"dxt": g.dxt_m, "dxu": g.dxu_m, "dyt": g.dyt_m, "dyu": g.dyu_m}.get(name)
+            d.__dict__[name] = b.asarray(getattr(g, name) if src is None else src)
+        for name in ("area_t", "area_u", "area_v", "coriolis_t"):
+            d.__dict__[name] = b.asarray(getattr(g, name))
+        for name in ("maskT", "maskU", "maskV", "maskW"):
+            d.__dict__[name] = b.asarray(getattr(g, name))
+        d.kbot = b.asarray(g.kbot, dtype=np.int32)
+        d.volume_t = b.asarray(g.maskT * g.dzt[:, None, None] * g.area_t[None])
+        return d
+
+    def _initialise_diagnostics(self):
+        """Halos, density and N^2 at every level, w from the initial velocity (Veros)."""
+        st = self.state
+        for name in ("u", "v", "w", "psi", *st.tracers):
+            for level in range(3):
+                self.fill_halo(st.arrays[name][level])
+        for level in range(3):
+            self.tracers.equation_of_state(level)
+            self.vertical_velocity(level)
+
+    # -- building blocks used by the physics modules -----------------------------------
+    def fill_halo(self, *fields):
+        """Make halos consistent: periodic copy in x where the grid is periodic."""
+        if not self.grid.periodic_x:
+            return
+        g = self.grid
+        for field in fields:
+            f = as3d(field)
+            self.backend.launch(
+                KH.periodic_x_halo, (0, f.shape[0], 0, f.shape[1], 0, g.h), f, g.nx, g.h
+            )
+
+    def vertical_velocity(self, level):
+        st, d = self.state, self.dev
+        self.backend.launch(
+            KV.vertical_velocity, self.grid.box2(1),
+            st.u[level], st.v[level], d.maskW, d.dxt, d.dyt, d.dzt, d.cost, d.cosu,
+            st.w[level],
+        )  # fmt: skip
+
+    # -- time stepping ----------------------------------------------------------------
+    def step(self):
+        st, s, d, b = self.state, self.settings, self.dev, self.backend
+        tau, taup1 = st.tau, st.taup1
+        b.launch(
+            KV.vertical_mixing_coefficients, self.grid.box(self.grid.h),
+            st.Nsqr[tau], d.maskW, s.kappaM_0, s.kappaH_0, s.kappaH_convective,
+            s.enable_convective_mixing, st.kappaM, st.kappaH,
+        )  # fmt: skip
+        if s.prescribed_velocity:
+            b.copy(st.u[taup1], st.u[tau])
+            b.copy(st.v[taup1], st.v[tau])
+        else:
+            self.momentum.step()
+            self.external.step()
+        self.tracers.step()
+        self.tracers.equation_of_state(taup1)
+        self.vertical_velocity(taup1)
+        st.itt += 1
+        st.time += s.dt_tracer
+        self.setup.after_timestep(st)
+        st.rotate()
+        if st.itt % s.check_interval == 0:
+            self.monitor.check()
+
+    def run(self, steps: int, callback=None):
+        for _ in range(steps):
+            self.step()
+            if callback is not None:
+                callback(self)
+        self.backend.synchronize()

@@ -1,0 +1,191 @@
+"""The typed settings table: every setting with its default, type, units, doc and check.
+
+An unknown name or a bad value fails at once with a message naming the setting, what was
+given and what is allowed.
+"""
+
+from __future__ import annotations
+
+import difflib
+import math
+from dataclasses import dataclass
+
+
+class SettingError(ValueError):
+    """A setting name or value that the model cannot accept."""
+
+
+@dataclass(frozen=True)
+class Setting:
+    default: object
+    type: type
+    units: str
+    doc: str
+    low: float | None = None
+    high: float | None = None
+    choices: tuple | None = None
+
+    def check(self, name: str, value):
+        value = self.coerce(name, value)
+        if self.choices is not None and value not in self.choices:
+            raise SettingError(
+                f"setting {name!r}: {value!r} is not allowed; choose one of {list(self.choices)}"
+            )
+        if self.type in (int, float):
+            if isinstance(value, float) and not math.isfinite(value):
+                raise SettingError(f"setting {name!r}: {value!r} is not a finite number")
+            if self.low is not None and value < self.low:
+                raise SettingError(
+                    f"setting {name!r}: {value!r} is below the allowed range "
+                    f"[{self.low}, {self.high if self.high is not None else 'inf'}] {self.units}"
+                )
+            if self.high is not None and value > self.high:
+                raise SettingError(
+                    f"setting {name!r}: {value!r} is above the allowed range "
+                    f"[{self.low}, {self.high}] {self.units}"
+                )
+        return value
+
+    def coerce(self, name: str, value):
+        """Accept the setting's type, or a string from the command line that parses as it."""
+        t = self.type
+        if t is bool:
+            if isinstance(value, bool):
+                return value
+            if isinstance(value, str) and value.lower() in ("true", "1", "yes", "on"):
+                return True
+            if isinstance(value, str) and value.lower() in ("false", "0", "no", "off"):
+                return False
+        elif t is int:
+            if isinstance(value, int) and not isinstance(value, bool):
+                return value
+            if isinstance(value, float) and value.is_integer():
+                return int(value)
+            if isinstance(value, str):
+                try:
+                    return int(value)
+                except ValueError:
+                    pass
+        elif t is float:
+            if isinstance(value, (int, float)) and not isinstance(value, bool):
+                return float(value)
+            if isinstance(value, str):
+                try:
+                    return float(value)
+                except ValueError:
+                    pass
+        elif t is str:
+            if isinstance(value, str):
+                return value
+        elif t is tuple:
+            if isinstance(value, (tuple, list)):
+                return tuple(value)
+            if isinstance(value, str):
+                return tuple(v for v in value.replace(",", " ").split() if v)
+        raise SettingError(
+            f"setting {name!r}: expected {t.__name__}, got {type(value).__name__} {value!r}"
+        )
+
+
+POS = 0.0
+DAY = 86400.0
+
+SETTINGS: dict[str, Setting] = {
+    # identification and grid
+    "identifier": Setting("ocean", str, "", "run name, used for output file names"),
+    "nx": Setting(30, int, "1", "interior grid points in x", low=1),
+    "ny": Setting(30, int, "1", "interior grid points in y", low=1),
+    "nz": Setting(10, int, "1", "vertical levels", low=1),
+    "halo": Setting(2, int, "1", "halo width (>= the largest kernel radius)", low=2, high=8),
+    "coord_degree": Setting(False, bool, "", "spherical grid in degrees (else Cartesian metres)"),
+    "enable_cyclic_x": Setting(False, bool, "", "periodic in x"),
+    "x_origin": Setting(0.0, float, "deg or m", "x of the east face of the first interior cell"),
+    "y_origin": Setting(0.0, float, "deg or m", "y of the north face of the first interior cell"),
+    # time stepping
+    "dt_mom": Setting(3600.0, float, "s", "momentum time step", low=1e-6),
+    "dt_tracer": Setting(3600.0, float, "s", "tracer time step (model time advances by it)", low=1e-6),
+    "runlen": Setting(10 * DAY, float, "s", "default length of a run", low=0.0),
+    "AB_eps": Setting(0.1, float, "1", "Adams-Bashforth 2 offset", low=0.0, high=0.5),
+    # constants
+    "rho_0": Setting(1024.0, float, "kg m-3", "Boussinesq reference density", low=1.0),
+    "grav": Setting(9.81, float, "m s-2", "gravitational acceleration", low=0.0),
+    "radius": Setting(6370e3, float, "m", "Earth radius", low=1.0),
+    "omega": Setting(math.pi / 43082.0, float, "s-1", "Earth rotation rate", low=0.0),
+    # external mode
+    "external_mode": Setting(
+        "free_surface", str, "", "surface pressure method", choices=("free_surface", "rigid_lid")
+    ),
+    "congr_epsilon": Setting(
+        1e-12, float, "1", "surface-pressure PCG: relative residual tolerance", low=0.0, high=1e-2
+    ),
+    "congr_max_iterations": Setting(5000, int, "1", "surface-pressure PCG: max iterations", low=1),
+    # momentum
+    "enable_momentum_advection": Setting(True, bool, "", "flux-form momentum advection"),
+    "A_h": Setting(0.0, float, "m2 s-1", "harmonic lateral viscosity", low=0.0),
+    "enable_hor_friction_cos_scaling": Setting(False, bool, "", "scale A_h by cos(lat)^power"),
+    "hor_friction_cosPower": Setting(3.0, float, "1", "power of cos(lat) for A_h", low=0.0),
+    "A_hbi": Setting(0.0, float, "m4 s-1", "biharmonic lateral viscosity", low=0.0),
+    "biharmonic_friction_cosPower": Setting(0.0, float, "1", "power of cos(lat) for A_hbi", low=0.0),
+    "enable_implicit_vert_friction": Setting(True, bool, "", "implicit vertical viscosity"),
+    "kappaM_0": Setting(1e-4, float, "m2 s-1", "vertical viscosity", low=0.0),
+    "r_bot": Setting(0.0, float, "s-1", "linear bottom friction", low=0.0),
+    "r_quad_bot": Setting(0.0, float, "1", "quadratic bottom drag coefficient", low=0.0),
+    "prescribed_velocity": Setting(
+        False, bool, "", "keep u, v at their initial values (offline tracer transport)"
+    ),
+    # tracers
+    "tracer_advection": Setting(
+        "superbee", str, "", "tracer advection scheme", choices=("centred", "superbee")
+    ),
+    "K_h": Setting(0.0, float, "m2 s-1", "harmonic lateral tracer diffusivity", low=0.0),
+    "kappaH_0": Setting(1e-5, float, "m2 s-1", "vertical diffusivity", low=0.0),
+    "enable_convective_mixing": Setting(True, bool, "", "raise kappaH where N^2 < 0"),
+    "kappaH_convective": Setting(1.0, float, "m2 s-1", "vertical diffusivity where N^2 < 0", low=0.0),
+    "passive_tracers": Setting((), tuple, "", "names of passive tracers (e.g. 'age dye')"),
+    "enable_sponge": Setting(False, bool, "", "allocate sponge (interior restoring) fields"),
+    "eq_of_state": Setting(
+        "linear", str, "", "equation of state", choices=("linear", "nonlinear_vallis")
+    ),
+    # output, checks and restarts
+    "snapshot_frequency": Setting(10 * DAY, float, "s", "interval of snapshots (0: end only)", low=0),
+    "averages_frequency": Setting(0.0, float, "s", "averaging period (0: no averages)", low=0.0),
+    "averages_sampling": Setting(1, int, "steps", "sample averages every N steps", low=1),
+    "restart_frequency": Setting(0.0, float, "s", "restart interval (0: end of run only)", low=0),
+    "check_interval": Setting(10, int, "steps", "NaN and CFL check every N steps", low=1),
+    "cfl_max": Setting(1.0, float, "1", "largest advective Courant number allowed", low=0.0),
+}
+
+
+class Settings:
+    """Settings of one run. Attribute access; assignment is validated against the table."""
+
+    def __init__(self, **overrides):
+        object.__setattr__(self, "_values", {k: s.default for k, s in SETTINGS.items()})
+        for name, value in overrides.items():
+            self[name] = value
+
+    def __getattr__(self, name):
+        try:
+            return self._values[name]
+        except KeyError:
+            raise AttributeError(unknown_setting_message(name)) from None
+
+    def __setattr__(self, name, value):
+        self[name] = value
+
+    def __getitem__(self, name):
+        return getattr(self, name)
+
+    def __setitem__(self, name, value):
+        if name not in SETTINGS:
+            raise SettingError(unknown_setting_message(name))
+        self._values[name] = SETTINGS[name].check(name, value)
+
+    def as_dict(self) -> dict:
+        return dict(self._values)
+
+
+def unknown_setting_message(name: str) -> str:
+    close = difflib.get_close_matches(name, SETTINGS, n=3, cutoff=0.6)
+    hint = f"; did you mean {', '.join(repr(c) for c in close)}?" if close else ""
+    return f"unknown setting {name!r}{hint} (`ocean settings` lists all)"

@@ -1,0 +1,75 @@
+"""The variable table: one entry per model field. Allocation, output and restarts read it.
+
+Locations: T (cell centre), U (east face), V (north face), W (top face) for 3-D fields;
+T2, U2, V2 for 2-D (surface) fields. ``levels=3`` means the field carries the three
+Adams-Bashforth time levels (taum1, tau, taup1) on a leading axis.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Var:
+    loc: str
+    units: str
+    long_name: str
+    standard_name: str | None = None
+    levels: int = 1
+    output: bool = False
+    restart: bool = False
+
+
+VARIABLES: dict[str, Var] = {
+    # prognostic
+    "u": Var("U", "m s-1", "zonal velocity", "sea_water_x_velocity", 3, True, True),
+    "v": Var("V", "m s-1", "meridional velocity", "sea_water_y_velocity", 3, True, True),
+    "w": Var("W", "m s-1", "vertical velocity", "upward_sea_water_velocity", 3, True, True),
+    "temp": Var("T", "degC", "potential temperature", "sea_water_potential_temperature", 3, True, True),
+    "salt": Var("T", "g kg-1", "salinity", "sea_water_salinity", 3, True, True),
+    "psi": Var("T2", "m2 s-2", "surface pressure / rho_0", None, 3, False, True),
+    # tendencies kept for Adams-Bashforth
+    "du": Var("U", "m s-2", "zonal momentum tendency", None, 3, False, True),
+    "dv": Var("V", "m s-2", "meridional momentum tendency", None, 3, False, True),
+    "dtemp": Var("T", "K s-1", "temperature advection tendency", None, 3, False, True),
+    "dsalt": Var("T", "g kg-1 s-1", "salinity advection tendency", None, 3, False, True),
+    # diagnostic
+    "rho": Var("T", "kg m-3", "in-situ density anomaly (rho - rho_0)", None, 3, True, True),
+    "Nsqr": Var("W", "s-2", "square of the buoyancy frequency", None, 3, False, True),
+    "p_hydro": Var("T", "m2 s-2", "hydrostatic pressure / rho_0", None, 1, False, False),
+    "du_mix": Var("U", "m s-2", "zonal friction tendency", None, 1, False, False),
+    "dv_mix": Var("V", "m s-2", "meridional friction tendency", None, 1, False, False),
+    "kappaM": Var("W", "m2 s-1", "vertical viscosity", None, 1, False, False),
+    "kappaH": Var("W", "m2 s-1", "vertical diffusivity", None, 1, False, False),
+    "lap_u": Var("U", "s-1 m-1", "scaled Laplacian of u (biharmonic friction)", None, 1),
+    "lap_v": Var("V", "s-1 m-1", "scaled Laplacian of v (biharmonic friction)", None, 1),
+    "column_work": Var("T", "1", "scratch for tridiagonal column solves", None, 1),
+    # forcing
+    "surface_taux": Var("U2", "N m-2", "zonal wind stress", "surface_downward_x_stress", 1),
+    "surface_tauy": Var("V2", "N m-2", "meridional wind stress", "surface_downward_y_stress", 1),
+}
+
+#: per-tracer surface forcing fields; "{tracer}" is replaced by the tracer name
+TRACER_FORCING: dict[str, Var] = {
+    "{tracer}_surface_rate": Var("T2", "m s-1", "surface restoring piston velocity of {tracer}"),
+    "{tracer}_surface_target": Var("T2", "{units}", "surface restoring target of {tracer}"),
+    "{tracer}_surface_flux": Var("T2", "{units} m s-1", "downward surface flux of {tracer}"),
+}
+
+#: interior restoring (sponge), allocated when ``enable_sponge`` is set
+SPONGE: dict[str, Var] = {
+    "sponge_rate": Var("T", "s-1", "sponge restoring rate"),
+    "{tracer}_sponge_target": Var("T", "{units}", "sponge target of {tracer}"),
+}
+
+#: diagnostics written to output beside the table's fields
+DIAGNOSTICS: dict[str, Var] = {
+    "surface_pressure": Var("T2", "Pa", "surface pressure", "sea_surface_pressure"),
+    "ssh": Var("T2", "m", "sea surface height", "sea_surface_height_above_geoid"),
+    "kinetic_energy": Var("T", "m2 s-2", "kinetic energy per unit mass", None),
+}
+
+
+def passive_tracer_var(name: str) -> Var:
+    return Var("T", "1", f"passive tracer {name}", None, 3, True, True)
