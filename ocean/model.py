@@ -36,11 +36,9 @@ class Model:
         self.setup = setup
         self.name = setup.name or type(setup).__name__.lower()
         self.comm = comm or SerialComm()
-        self.settings = Settings()
-        setup.set_parameter(self.settings)
-        for key, value in (settings or {}).items():
-            self.settings[key] = value
+        self.settings = Settings(extra=setup.extra_settings, overrides=settings)
         self.settings.identifier = self.name
+        setup.set_parameter(self.settings)
         self.backend = backend if hasattr(backend, "launch") else get_backend(backend)
         self.grid = Grid(self.settings)
         setup.set_grid(self.grid)

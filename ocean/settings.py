@@ -103,7 +103,7 @@ SETTINGS: dict[str, Setting] = {
     "y_origin": Setting(0.0, float, "deg or m", "y of the north face of the first interior cell"),
     # time stepping
     "dt_mom": Setting(3600.0, float, "s", "momentum time step", low=1e-6),
-    "dt_tracer": Setting(3600.0, float, "s", "tracer time step (model time advances by it)", low=1e-6),
+    "dt_tracer": Setting(3600.0, float, "s", "tracer time step (model time step)", low=1e-6),
     "runlen": Setting(10 * DAY, float, "s", "default length of a run", low=0.0),
     "AB_eps": Setting(0.1, float, "1", "Adams-Bashforth 2 offset", low=0.0, high=0.5),
     # constants
@@ -125,7 +125,7 @@ SETTINGS: dict[str, Setting] = {
     "enable_hor_friction_cos_scaling": Setting(False, bool, "", "scale A_h by cos(lat)^power"),
     "hor_friction_cosPower": Setting(3.0, float, "1", "power of cos(lat) for A_h", low=0.0),
     "A_hbi": Setting(0.0, float, "m4 s-1", "biharmonic lateral viscosity", low=0.0),
-    "biharmonic_friction_cosPower": Setting(0.0, float, "1", "power of cos(lat) for A_hbi", low=0.0),
+    "biharmonic_friction_cosPower": Setting(0.0, float, "1", "cos(lat) power for A_hbi", low=0),
     "enable_implicit_vert_friction": Setting(True, bool, "", "implicit vertical viscosity"),
     "kappaM_0": Setting(1e-4, float, "m2 s-1", "vertical viscosity", low=0.0),
     "r_bot": Setting(0.0, float, "s-1", "linear bottom friction", low=0.0),
@@ -140,14 +140,14 @@ SETTINGS: dict[str, Setting] = {
     "K_h": Setting(0.0, float, "m2 s-1", "harmonic lateral tracer diffusivity", low=0.0),
     "kappaH_0": Setting(1e-5, float, "m2 s-1", "vertical diffusivity", low=0.0),
     "enable_convective_mixing": Setting(True, bool, "", "raise kappaH where N^2 < 0"),
-    "kappaH_convective": Setting(1.0, float, "m2 s-1", "vertical diffusivity where N^2 < 0", low=0.0),
+    "kappaH_convective": Setting(1.0, float, "m2 s-1", "diffusivity where N^2 < 0", low=0.0),
     "passive_tracers": Setting((), tuple, "", "names of passive tracers (e.g. 'age dye')"),
     "enable_sponge": Setting(False, bool, "", "allocate sponge (interior restoring) fields"),
     "eq_of_state": Setting(
         "linear", str, "", "equation of state", choices=("linear", "nonlinear_vallis")
     ),
     # output, checks and restarts
-    "snapshot_frequency": Setting(10 * DAY, float, "s", "interval of snapshots (0: end only)", low=0),
+    "snapshot_frequency": Setting(10 * DAY, float, "s", "snapshot interval (0: end only)", low=0),
     "averages_frequency": Setting(0.0, float, "s", "averaging period (0: no averages)", low=0.0),
     "averages_sampling": Setting(1, int, "steps", "sample averages every N steps", low=1),
     "restart_frequency": Setting(0.0, float, "s", "restart interval (0: end of run only)", low=0),
@@ -157,18 +157,31 @@ SETTINGS: dict[str, Setting] = {
 
 
 class Settings:
-    """Settings of one run. Attribute access; assignment is validated against the table."""
+    """Settings of one run. Attribute access; assignment is validated against the table.
 
-    def __init__(self, **overrides):
-        object.__setattr__(self, "_values", {k: s.default for k, s in SETTINGS.items()})
-        for name, value in overrides.items():
+    ``extra`` adds a setup's own settings (e.g. a resolution) to the model's table.
+    ``overrides`` (from ``-s NAME VALUE`` or ``Model(settings=...)``) are applied first and
+    locked: the setup's ``set_parameter`` cannot undo them (as in Veros).
+    """
+
+    def __init__(self, extra=None, overrides=None):
+        table = dict(SETTINGS)
+        for name in extra or {}:
+            if name in SETTINGS:
+                raise SettingError(f"setup setting {name!r} clashes with a model setting")
+        table.update(extra or {})
+        object.__setattr__(self, "_table", table)
+        object.__setattr__(self, "_values", {k: v.default for k, v in table.items()})
+        object.__setattr__(self, "_locked", set())
+        for name, value in (overrides or {}).items():
             self[name] = value
+            self._locked.add(name)
 
     def __getattr__(self, name):
         try:
             return self._values[name]
         except KeyError:
-            raise AttributeError(unknown_setting_message(name)) from None
+            raise AttributeError(unknown_setting_message(name, self._table)) from None
 
     def __setattr__(self, name, value):
         self[name] = value
@@ -177,15 +190,22 @@ class Settings:
         return getattr(self, name)
 
     def __setitem__(self, name, value):
-        if name not in SETTINGS:
-            raise SettingError(unknown_setting_message(name))
-        self._values[name] = SETTINGS[name].check(name, value)
+        if name not in self._table:
+            raise SettingError(unknown_setting_message(name, self._table))
+        value = self._table[name].check(name, value)
+        if name not in self._locked:
+            self._values[name] = value
+
+    @property
+    def table(self) -> dict:
+        return dict(self._table)
 
     def as_dict(self) -> dict:
         return dict(self._values)
 
 
-def unknown_setting_message(name: str) -> str:
-    close = difflib.get_close_matches(name, SETTINGS, n=3, cutoff=0.6)
+def unknown_setting_message(name: str, table=None) -> str:
+    table = SETTINGS if table is None else table
+    close = difflib.get_close_matches(name, table, n=3, cutoff=0.6)
     hint = f"; did you mean {', '.join(repr(c) for c in close)}?" if close else ""
     return f"unknown setting {name!r}{hint} (`ocean settings` lists all)"

@@ -21,6 +21,9 @@ class Setup:
     #: name used for output files; defaults to the class name in lower case
     name: str | None = None
 
+    #: the setup's own settings, {name: ocean.settings.Setting}; set with ``-s`` like any other
+    extra_settings: dict = {}
+
     def set_parameter(self, settings):
         pass
 
