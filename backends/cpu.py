@@ -12,7 +12,7 @@ CELL_TEMPLATE = """\
 import numba
 from numba import prange
 {import_line}
-_body = numba.njit(_kernel_object.py_func, cache=True, nogil=True)
+_body = numba.njit(_kernel_object.py_func, inline="always", nogil=True)
 
 
 @numba.njit(parallel=True, cache=True, nogil=True)
@@ -29,7 +29,7 @@ COLUMN_TEMPLATE = """\
 import numba
 from numba import prange
 {import_line}
-_body = numba.njit(_kernel_object.py_func, cache=True, nogil=True)
+_body = numba.njit(_kernel_object.py_func, inline="always", nogil=True)
 
 
 @numba.njit(parallel=True, cache=True, nogil=True)

@@ -12,7 +12,9 @@ the grid spacing dx:
 - harmonic viscosity A_h = beta (2 dx)^3: the Munk layer (A_h/beta)^(1/3) spans 2 cells;
 - below 50 km also biharmonic A_4 = beta (2 dx)^5 (the biharmonic boundary layer spans
   2 cells) and A_h drops to a tenth;
-- lateral tracer diffusivity K_h = 0.01 m s-1 x dx; time step min(3600 s, 0.12 s m-1 x dx).
+- lateral tracer diffusivity K_h = 0.01 m s-1 x dx;
+- time step min(3600 s, 0.06 s m-1 x dx): internal gravity waves (c ~ 2.3 m s-1) must
+  keep omega dt = c dt 2 sqrt(2)/dx below ~0.4 for Adams-Bashforth 2.
 """
 
 import numpy as np
@@ -46,8 +48,8 @@ class DoubleGyre(Setup):
         dx = s.resolution_km * 1e3
         n = int(round(LENGTH / dx))
         s.nx, s.ny, s.nz = n, n, LAYERS.size
-        s.dt_mom = s.dt_tracer = min(3600.0, 0.12 * dx)
-        s.runlen = (360 if dx >= 50e3 else 90) * DAY
+        s.dt_mom = s.dt_tracer = min(3600.0, 0.06 * dx)
+        s.runlen = (360 if dx >= 50e3 else 30) * DAY
         s.coord_degree, s.enable_cyclic_x = False, False
         s.eq_of_state = "linear"
         s.A_h = BETA * (2 * dx) ** 3

@@ -80,6 +80,13 @@ def column_kernel(radius: int = 0):
     return wrap
 
 
-def stencil(func):
-    """Mark a scalar helper callable from kernels on every backend (and from Python)."""
-    return register_jitable(func)
+def stencil(func=None, *, inline: bool = True):
+    """Mark a scalar helper callable from kernels on every backend (and from Python).
+
+    Helpers are inlined at the Numba IR level: kernels take many array arguments, and a
+    call per cell would cost more than the arithmetic. Helpers called once per column
+    (tridiagonal solves) may stay calls: ``@stencil(inline=False)``.
+    """
+    if func is None:
+        return lambda f: stencil(f, inline=inline)
+    return register_jitable(inline="always" if inline else "never")(func)

@@ -10,7 +10,7 @@ lives at the W face above level k (delta at the top face is 0), so
 from .core import stencil
 
 
-@stencil
+@stencil(inline=False)
 def solve_column(j, i, k0, nz, dz, rhs, work, x):
     """Thomas algorithm on x[k0:nz, j, i].
 
