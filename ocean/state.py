@@ -23,7 +23,8 @@ class State:
             if name in self.variables:
                 raise ValueError(f"passive tracer name {name!r} clashes with a model variable")
             self.variables[name] = passive_tracer_var(name)
-            self.variables["d" + name] = Var("T", "s-1", f"advection tendency of {name}", None, 3)
+            tendency = Var("T", "s-1", f"advection tendency of {name}", None, 3, False, True)
+            self.variables["d" + name] = tendency
         for name in self.tracers:
             self._add_templates(TRACER_FORCING, name)
         if settings.enable_sponge:
@@ -78,7 +79,7 @@ class State:
         arr = self.arrays[name]
         dev = self.backend.asarray(full)
         if var.levels > 1:
-            for lev in (range(var.levels) if levels == "all" else [getattr(self, levels)]):
+            for lev in range(var.levels) if levels == "all" else [getattr(self, levels)]:
                 self.backend.copy(arr[lev], dev)
         else:
             self.backend.copy(arr, dev)

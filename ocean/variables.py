@@ -26,7 +26,9 @@ VARIABLES: dict[str, Var] = {
     "u": Var("U", "m s-1", "zonal velocity", "sea_water_x_velocity", 3, True, True),
     "v": Var("V", "m s-1", "meridional velocity", "sea_water_y_velocity", 3, True, True),
     "w": Var("W", "m s-1", "vertical velocity", "upward_sea_water_velocity", 3, True, True),
-    "temp": Var("T", "degC", "potential temperature", "sea_water_potential_temperature", 3, True, True),
+    "temp": Var(
+        "T", "degC", "potential temperature", "sea_water_potential_temperature", 3, True, True
+    ),
     "salt": Var("T", "g kg-1", "salinity", "sea_water_salinity", 3, True, True),
     "psi": Var("T2", "m2 s-2", "surface pressure / rho_0", None, 3, False, True),
     # tendencies kept for Adams-Bashforth
