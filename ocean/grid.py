@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from .errors import SetupError
+
 LOCATIONS = ("T", "U", "V", "W")
 
 
@@ -120,15 +122,15 @@ class Grid:
         for name, arr, n in (("dxt", self.dxt, self.nx), ("dyt", self.dyt, self.ny)):
             arr = np.asarray(arr, float)
             if arr.shape != (n,) or not np.all(arr > 0):
-                raise ValueError(f"grid.{name} must be {n} positive widths, got shape {arr.shape}")
+                raise SetupError(f"grid.{name} must be {n} positive widths, got shape {arr.shape}")
         dzt = np.asarray(self.dzt, float)
         if dzt.shape != (self.nz,) or not np.all(dzt > 0):
-            raise ValueError(f"grid.dzt must be {self.nz} positive thicknesses (bottom to top)")
+            raise SetupError(f"grid.dzt must be {self.nz} positive thicknesses (bottom to top)")
 
     def _build_masks(self):
         kb = np.asarray(self.kbot)
         if kb.shape != (self.ny, self.nx) or kb.min() < 0 or kb.max() > self.nz:
-            raise ValueError(
+            raise SetupError(
                 f"grid.kbot must have shape {(self.ny, self.nx)} with values 0 (land) "
                 f"to {self.nz} (1 = full depth); got shape {kb.shape}"
             )

@@ -1,0 +1,47 @@
+"""Restarts: bitwise continuation and refusal of another grid."""
+
+import numpy as np
+import pytest
+
+from ocean import Model
+from ocean.errors import SetupError
+from ocean.io.restart import read_restart, write_restart
+
+SMALL = {"nx": 8, "ny": 10, "nz": 4}
+FIELDS = ("u", "v", "w", "temp", "salt", "psi", "rho")
+
+
+def test_restart_continues_bit_for_bit(example_setup, tmp_path):
+    acc = example_setup("acc")
+    full = Model(acc(), settings=SMALL)
+    full.run(10)
+    first = Model(acc(), settings=SMALL)
+    first.run(5)
+    write_restart(first, tmp_path / "acc.restart.h5")
+    second = Model(acc(), settings=SMALL)
+    read_restart(second, tmp_path / "acc.restart.h5")
+    assert second.state.itt == 5
+    second.run(5)
+    assert second.state.time == full.state.time
+    for name in FIELDS:
+        for level in ("taum1", "tau"):
+            a = full.state.get(name, level, halo=True)
+            b = second.state.get(name, level, halo=True)
+            assert np.array_equal(a, b), f"{name} at {level} differs after the restart"
+
+
+def test_restart_from_another_grid_is_refused(example_setup, tmp_path):
+    acc = example_setup("acc")
+    model = Model(acc(), settings=SMALL)
+    write_restart(model, tmp_path / "r.h5")
+    other = Model(acc(), settings={**SMALL, "nx": 12})
+    with pytest.raises(SetupError, match=r"grid of \(nz, ny, nx\) = \(4, 10, 8\).*\(4, 10, 12\)"):
+        read_restart(other, tmp_path / "r.h5")
+    with pytest.raises(SetupError, match="does not exist"):
+        read_restart(other, tmp_path / "missing.h5")
+
+
+def test_restart_write_leaves_no_temporary(example_setup, tmp_path):
+    model = Model(example_setup("acc")(), settings=SMALL)
+    write_restart(model, tmp_path / "acc.restart.h5")
+    assert [p.name for p in tmp_path.iterdir()] == ["acc.restart.h5"]
