@@ -81,7 +81,8 @@ def test_setup_file_without_setup(tmp_path):
 
 
 def test_restart_from_another_grid_fails_before_the_first_step(tmp_path):
-    assert ocean("run", "examples/acc.py", "--steps", "2", "--output-dir", tmp_path, *SMALL).returncode == 0
+    first = ocean("run", "examples/acc.py", "--steps", "2", "--output-dir", tmp_path, *SMALL)
+    assert first.returncode == 0
     other = tmp_path / "other"
     res = ocean(
         "run", "examples/acc.py", "--steps", "2", "--output-dir", other, *SMALL,
