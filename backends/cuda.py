@@ -54,7 +54,7 @@ def simulator_enabled() -> bool:
 
 
 def _blocks(extent, block):
-    return tuple(max(1, -(-n // b)) for n, b in zip(extent, block))
+    return tuple(max(1, -(-n // b)) for n, b in zip(extent, block, strict=True))
 
 
 class CudaBackend(HostPrimitives):
@@ -112,7 +112,7 @@ class CudaBackend(HostPrimitives):
         if min(extent) <= 0:
             return
         if self.simulated:  # the simulator runs one Python thread per GPU thread
-            block = tuple(min(b, n) for b, n in zip(block, extent))
+            block = tuple(min(b, n) for b, n in zip(block, extent, strict=True))
         self.launcher(kn)[_blocks(extent, block), block](*region, *args)
 
     def synchronize(self):

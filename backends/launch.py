@@ -14,7 +14,7 @@ import hashlib
 import importlib.util
 import os
 import sys
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 import numba
@@ -31,7 +31,7 @@ def cache_root() -> Path:
     return Path(base) / "ocean-hybrid"
 
 
-@lru_cache(maxsize=None)
+@cache
 def source_hash() -> str:
     """Hash of all kernel sources, the backends and the Numba version."""
     h = hashlib.sha256(numba.__version__.encode())

@@ -35,10 +35,9 @@ def coriolis_v(k, j, i, u, coriolis_t, dyt, dyu, cost, cosu):
 @stencil
 def metric_u(k, j, i, u, v, tantr, dxt, dxu):
     """Spherical metric term u v tan(phi)/a at U [m s-2]."""
-    return 0.125 * tantr[j] * (
-        (u[k, j, i] + u[k, j, i - 1]) * (v[k, j, i] + v[k, j - 1, i]) * dxt[i] / dxu[i]
-        + (u[k, j, i + 1] + u[k, j, i]) * (v[k, j, i + 1] + v[k, j - 1, i + 1]) * dxt[i + 1] / dxu[i]
-    )
+    west = (u[k, j, i] + u[k, j, i - 1]) * (v[k, j, i] + v[k, j - 1, i]) * dxt[i]
+    east = (u[k, j, i + 1] + u[k, j, i]) * (v[k, j, i + 1] + v[k, j - 1, i + 1]) * dxt[i + 1]
+    return 0.125 * tantr[j] * (west + east) / dxu[i]
 
 
 @stencil
@@ -75,30 +74,48 @@ def advection_u(k, j, i, u, v, w, maskU, maskV, maskW, dxt, dyt, dzt, cosu, area
     """-div(u_vec u) at U in flux form [m s-2]: transports averaged to U-cell faces, u to the
     faces by 2-point means (second order, energy conserving; pyOM2/MITgcm)."""
     nz = u.shape[0]
-    fe = 0.25 * (u[k, j, i] + u[k, j, i + 1]) * (
-        transport_x(k, j, i + 1, u, maskU, dyt, dzt) + transport_x(k, j, i, u, maskU, dyt, dzt)
+    fe = (
+        0.25
+        * (u[k, j, i] + u[k, j, i + 1])
+        * (transport_x(k, j, i + 1, u, maskU, dyt, dzt) + transport_x(k, j, i, u, maskU, dyt, dzt))
     )
-    fw = 0.25 * (u[k, j, i - 1] + u[k, j, i]) * (
-        transport_x(k, j, i, u, maskU, dyt, dzt) + transport_x(k, j, i - 1, u, maskU, dyt, dzt)
+    fw = (
+        0.25
+        * (u[k, j, i - 1] + u[k, j, i])
+        * (transport_x(k, j, i, u, maskU, dyt, dzt) + transport_x(k, j, i - 1, u, maskU, dyt, dzt))
     )
-    fn = 0.25 * (u[k, j, i] + u[k, j + 1, i]) * (
-        transport_y(k, j, i + 1, v, maskV, dxt, dzt, cosu)
-        + transport_y(k, j, i, v, maskV, dxt, dzt, cosu)
+    fn = (
+        0.25
+        * (u[k, j, i] + u[k, j + 1, i])
+        * (
+            transport_y(k, j, i + 1, v, maskV, dxt, dzt, cosu)
+            + transport_y(k, j, i, v, maskV, dxt, dzt, cosu)
+        )
     )
-    fs = 0.25 * (u[k, j - 1, i] + u[k, j, i]) * (
-        transport_y(k, j - 1, i + 1, v, maskV, dxt, dzt, cosu)
-        + transport_y(k, j - 1, i, v, maskV, dxt, dzt, cosu)
+    fs = (
+        0.25
+        * (u[k, j - 1, i] + u[k, j, i])
+        * (
+            transport_y(k, j - 1, i + 1, v, maskV, dxt, dzt, cosu)
+            + transport_y(k, j - 1, i, v, maskV, dxt, dzt, cosu)
+        )
     )
     ft = 0.0
     if k < nz - 1:
-        ft = 0.25 * (u[k + 1, j, i] + u[k, j, i]) * (
-            transport_z(k, j, i, w, maskW, area_t) + transport_z(k, j, i + 1, w, maskW, area_t)
+        ft = (
+            0.25
+            * (u[k + 1, j, i] + u[k, j, i])
+            * (transport_z(k, j, i, w, maskW, area_t) + transport_z(k, j, i + 1, w, maskW, area_t))
         )
     fb = 0.0
     if k > 0:
-        fb = 0.25 * (u[k, j, i] + u[k - 1, j, i]) * (
-            transport_z(k - 1, j, i, w, maskW, area_t)
-            + transport_z(k - 1, j, i + 1, w, maskW, area_t)
+        fb = (
+            0.25
+            * (u[k, j, i] + u[k - 1, j, i])
+            * (
+                transport_z(k - 1, j, i, w, maskW, area_t)
+                + transport_z(k - 1, j, i + 1, w, maskW, area_t)
+            )
         )
     return -(fe - fw + fn - fs + ft - fb) / (dzt[k] * area_u[j, i])
 
@@ -107,31 +124,51 @@ def advection_u(k, j, i, u, v, w, maskU, maskV, maskW, dxt, dyt, dzt, cosu, area
 def advection_v(k, j, i, u, v, w, maskU, maskV, maskW, dxt, dyt, dzt, cosu, area_t, area_v):
     """-div(u_vec v) at V in flux form [m s-2] (the V-point twin of ``advection_u``)."""
     nz = v.shape[0]
-    fe = 0.25 * (v[k, j, i] + v[k, j, i + 1]) * (
-        transport_x(k, j + 1, i, u, maskU, dyt, dzt) + transport_x(k, j, i, u, maskU, dyt, dzt)
+    fe = (
+        0.25
+        * (v[k, j, i] + v[k, j, i + 1])
+        * (transport_x(k, j + 1, i, u, maskU, dyt, dzt) + transport_x(k, j, i, u, maskU, dyt, dzt))
     )
-    fw = 0.25 * (v[k, j, i - 1] + v[k, j, i]) * (
-        transport_x(k, j + 1, i - 1, u, maskU, dyt, dzt)
-        + transport_x(k, j, i - 1, u, maskU, dyt, dzt)
+    fw = (
+        0.25
+        * (v[k, j, i - 1] + v[k, j, i])
+        * (
+            transport_x(k, j + 1, i - 1, u, maskU, dyt, dzt)
+            + transport_x(k, j, i - 1, u, maskU, dyt, dzt)
+        )
     )
-    fn = 0.25 * (v[k, j, i] + v[k, j + 1, i]) * (
-        transport_y(k, j + 1, i, v, maskV, dxt, dzt, cosu)
-        + transport_y(k, j, i, v, maskV, dxt, dzt, cosu)
+    fn = (
+        0.25
+        * (v[k, j, i] + v[k, j + 1, i])
+        * (
+            transport_y(k, j + 1, i, v, maskV, dxt, dzt, cosu)
+            + transport_y(k, j, i, v, maskV, dxt, dzt, cosu)
+        )
     )
-    fs = 0.25 * (v[k, j - 1, i] + v[k, j, i]) * (
-        transport_y(k, j, i, v, maskV, dxt, dzt, cosu)
-        + transport_y(k, j - 1, i, v, maskV, dxt, dzt, cosu)
+    fs = (
+        0.25
+        * (v[k, j - 1, i] + v[k, j, i])
+        * (
+            transport_y(k, j, i, v, maskV, dxt, dzt, cosu)
+            + transport_y(k, j - 1, i, v, maskV, dxt, dzt, cosu)
+        )
     )
     ft = 0.0
     if k < nz - 1:
-        ft = 0.25 * (v[k + 1, j, i] + v[k, j, i]) * (
-            transport_z(k, j, i, w, maskW, area_t) + transport_z(k, j + 1, i, w, maskW, area_t)
+        ft = (
+            0.25
+            * (v[k + 1, j, i] + v[k, j, i])
+            * (transport_z(k, j, i, w, maskW, area_t) + transport_z(k, j + 1, i, w, maskW, area_t))
         )
     fb = 0.0
     if k > 0:
-        fb = 0.25 * (v[k, j, i] + v[k - 1, j, i]) * (
-            transport_z(k - 1, j, i, w, maskW, area_t)
-            + transport_z(k - 1, j + 1, i, w, maskW, area_t)
+        fb = (
+            0.25
+            * (v[k, j, i] + v[k - 1, j, i])
+            * (
+                transport_z(k - 1, j, i, w, maskW, area_t)
+                + transport_z(k - 1, j + 1, i, w, maskW, area_t)
+            )
         )
     return -(fe - fw + fn - fs + ft - fb) / (dzt[k] * area_v[j, i])
 
@@ -159,8 +196,12 @@ def momentum_tendency(
         gu += metric_u(k, j, i, u, v, tantr, dxt, dxu)
         gv += metric_v(k, j, i, u, tantr, dyt, dyu, cost, cosu)
     if advect:
-        gu += advection_u(k, j, i, u, v, w, maskU, maskV, maskW, dxt, dyt, dzt, cosu, area_t, area_u)
-        gv += advection_v(k, j, i, u, v, w, maskU, maskV, maskW, dxt, dyt, dzt, cosu, area_t, area_v)
+        gu += advection_u(
+            k, j, i, u, v, w, maskU, maskV, maskW, dxt, dyt, dzt, cosu, area_t, area_u
+        )
+        gv += advection_v(
+            k, j, i, u, v, w, maskU, maskV, maskW, dxt, dyt, dzt, cosu, area_t, area_v
+        )
     if k == nz - 1:
         gu += taux[j, i] / (dzt[k] * rho_0)
         gv += tauy[j, i] / (dzt[k] * rho_0)

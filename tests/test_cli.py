@@ -10,7 +10,7 @@ import xarray as xr
 ROOT = Path(__file__).resolve().parent.parent
 SMALL = ["-s", "nx", "8", "-s", "ny", "10", "-s", "nz", "4"]
 
-BOX = '''
+BOX = """
 import numpy as np
 from ocean import Setup
 
@@ -26,7 +26,7 @@ class Box(Setup):
         grid.coriolis_t = 1e-4
     def set_initial_conditions(self, state):
         state.set("temp", 10.0); state.set("salt", 35.0); state.set("u", {u})
-'''
+"""
 
 
 def ocean(*args, cwd=None):
