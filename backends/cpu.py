@@ -5,7 +5,7 @@ from __future__ import annotations
 import numba
 import numpy as np
 
-from .launch import import_line, load_generated
+from .launch import GeneratedLaunchers
 from .primitives import HostPrimitives
 
 CELL_TEMPLATE = """\
@@ -40,28 +40,17 @@ def launch(j0, j1, i0, i1, {args}):
 """
 
 
-class CpuBackend(HostPrimitives):
+class CpuBackend(GeneratedLaunchers, HostPrimitives):
     """Numba on the host. ``launch`` runs a kernel over a box of cells."""
 
     name = "cpu"
     xp = np
-
-    def __init__(self):
-        self._launchers = {}
-
-    def launcher(self, kn):
-        fn = self._launchers.get(kn)
-        if fn is None:
-            template = COLUMN_TEMPLATE if kn.column else CELL_TEMPLATE
-            src = template.format(import_line=import_line(kn), args=", ".join(kn.arg_names))
-            fn = load_generated(self.name, kn, src).launch
-            self._launchers[kn] = fn
-        return fn
+    cell_template = CELL_TEMPLATE
+    column_template = COLUMN_TEMPLATE
 
     def launch(self, kn, region, *args):
         """Run ``kn`` on every cell of ``region`` = (k0, k1, j0, j1, i0, i1) or (j0, j1, i0, i1)."""
-        if len(args) != len(kn.arg_names):
-            raise TypeError(f"{kn.name} takes {kn.arg_names}, got {len(args)} arguments")
+        self.check_arguments(kn, args)
         self.launcher(kn)(*region, *args)
 
     def synchronize(self):

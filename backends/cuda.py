@@ -10,7 +10,7 @@ import os
 
 import numpy as np
 
-from .launch import import_line, load_generated
+from .launch import GeneratedLaunchers
 from .primitives import HostPrimitives, as3d
 
 CELL_TEMPLATE = """\
@@ -57,10 +57,12 @@ def _blocks(extent, block):
     return tuple(max(1, -(-n // b)) for n, b in zip(extent, block, strict=True))
 
 
-class CudaBackend(HostPrimitives):
+class CudaBackend(GeneratedLaunchers, HostPrimitives):
     """numba-cuda launches; CuPy arrays on a GPU, NumPy arrays in the simulator."""
 
     name = "cuda"
+    cell_template = CELL_TEMPLATE
+    column_template = COLUMN_TEMPLATE
 
     def __init__(self):
         self.simulated = simulator_enabled()
@@ -88,21 +90,13 @@ class CudaBackend(HostPrimitives):
                     "(numba.cuda.is_available() is False); use --backend cpu"
                 )
             self.xp = cupy
-        self._launchers = {}
 
     # -- launching -----------------------------------------------------------------
-    def launcher(self, kn):
-        fn = self._launchers.get(kn)
-        if fn is None:
-            template = COLUMN_TEMPLATE if kn.column else CELL_TEMPLATE
-            src = template.format(import_line=import_line(kn), args=", ".join(kn.arg_names))
-            fn = load_generated("cudasim" if self.simulated else "cuda", kn, src).launch
-            self._launchers[kn] = fn
-        return fn
+    def cache_tag(self):
+        return "cudasim" if self.simulated else "cuda"
 
     def launch(self, kn, region, *args):
-        if len(args) != len(kn.arg_names):
-            raise TypeError(f"{kn.name} takes {kn.arg_names}, got {len(args)} arguments")
+        self.check_arguments(kn, args)
         if kn.column:
             j0, j1, i0, i1 = region
             extent, block = (i1 - i0, j1 - j0), COLUMN_BLOCK

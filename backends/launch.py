@@ -63,3 +63,27 @@ def load_generated(backend: str, kernel, source: str):
 
 def import_line(kernel) -> str:
     return f"from {kernel.module} import {kernel.name} as _kernel_object\n"
+
+
+class GeneratedLaunchers:
+    """Per-backend cache of launchers made from ``CELL_TEMPLATE``/``COLUMN_TEMPLATE``."""
+
+    cell_template: str
+    column_template: str
+
+    def cache_tag(self) -> str:
+        return self.name
+
+    def launcher(self, kn):
+        launchers = self.__dict__.setdefault("_launchers", {})
+        fn = launchers.get(kn)
+        if fn is None:
+            template = self.column_template if kn.column else self.cell_template
+            src = template.format(import_line=import_line(kn), args=", ".join(kn.arg_names))
+            fn = launchers[kn] = load_generated(self.cache_tag(), kn, src).launch
+        return fn
+
+    @staticmethod
+    def check_arguments(kn, args):
+        if len(args) != len(kn.arg_names):
+            raise TypeError(f"{kn.name} takes {kn.arg_names}, got {len(args)} arguments")
