@@ -20,7 +20,7 @@ install: $(STAMP)
 run: $(STAMP)
 	$(BIN)/ocean run examples/acc.py --days 30 --output-dir output
 	$(BIN)/ocean plot output/acc.snapshot.nc --var temp --out output/acc_temp.png
-	$(BIN)/ocean plot output/acc.snapshot.nc --var surface_pressure --out output/acc_ssh.png
+	$(BIN)/ocean plot output/acc.snapshot.nc --var ssh --out output/acc_ssh.png
 	@echo "wrote output/acc.snapshot.nc and the quick-looks output/acc_temp.png, output/acc_ssh.png"
 
 test: $(STAMP)
