@@ -88,7 +88,7 @@ def bottom_drag(k, kb, vel, speed, r_bot, r_quad_bot, dzt):
 def explicit_friction(
     k, j, i, u, v, lap_u, lap_v, kbot, maskU, maskV,
     hu_x, hu_y, hv_x, hv_y, bu_x, bu_y, bv_x, bv_y,
-    dxt, dxu, dyt, dyu, dzt, cost, cosu, r_bot, r_quad_bot, du_mix, dv_mix,
+    dxt, dxu, dyt, dyu, dzt, cost, cosu, r_bot, r_quad_bot, biharmonic, du_mix, dv_mix,
 ):  # fmt: skip
     """du_mix += A_h lap(u) - lap(sqrt(A_hbi) lap(sqrt(A_hbi) u)) + bottom drag (same for v).
 
@@ -99,8 +99,9 @@ def explicit_friction(
     mu, mv = maskU[k, j, i], maskV[k, j, i]
     gu = laplacian_u(k, j, i, u, maskU, hu_x, hu_y, dxt, dxu, dyt, dyu, cost, cosu)
     gv = laplacian_v(k, j, i, v, maskV, hv_x, hv_y, dxt, dxu, dyt, dyu, cost, cosu)
-    gu -= laplacian_u(k, j, i, lap_u, maskU, bu_x, bu_y, dxt, dxu, dyt, dyu, cost, cosu)
-    gv -= laplacian_v(k, j, i, lap_v, maskV, bv_x, bv_y, dxt, dxu, dyt, dyu, cost, cosu)
+    if biharmonic:
+        gu -= laplacian_u(k, j, i, lap_u, maskU, bu_x, bu_y, dxt, dxu, dyt, dyu, cost, cosu)
+        gv -= laplacian_v(k, j, i, lap_v, maskV, bv_x, bv_y, dxt, dxu, dyt, dyu, cost, cosu)
     vsq = (
         maskV[k, j, i] * v[k, j, i] ** 2
         + maskV[k, j - 1, i] * v[k, j - 1, i] ** 2

@@ -62,18 +62,16 @@ class Momentum:
             b.fill(st.du_mix, 0.0)
             b.fill(st.dv_mix, 0.0)
         # lap_u/lap_v served as scratch above; now they hold the biharmonic first pass
-        if s.A_hbi > 0.0:
+        biharmonic = s.A_hbi > 0.0
+        if biharmonic:
             b.launch(
                 KF.biharmonic_laplacian, m.grid.box(1),
                 u, v, d.maskU, d.maskV, *self.bih,
                 d.dxt, d.dxu, d.dyt, d.dyu, d.cost, d.cosu, st.lap_u, st.lap_v,
             )  # fmt: skip
-        else:
-            b.fill(st.lap_u, 0.0)
-            b.fill(st.lap_v, 0.0)
         b.launch(
             KF.explicit_friction, m.grid.box(),
             u, v, st.lap_u, st.lap_v, d.kbot, d.maskU, d.maskV, *self.harm, *self.bih,
             d.dxt, d.dxu, d.dyt, d.dyu, d.dzt, d.cost, d.cosu, s.r_bot, s.r_quad_bot,
-            st.du_mix, st.dv_mix,
+            biharmonic, st.du_mix, st.dv_mix,
         )  # fmt: skip
