@@ -14,7 +14,7 @@ SOURCES = [
 #: a literal halo slice such as ``a[2:-2]`` or ``a[:, 2:-2]``: use grid.interior / grid.box
 HALO_SLICE = re.compile(r"[\[,]\s*-?\d+\s*:\s*-\d+")
 
-#: every kernel module (a test below checks none is forgotten)
+#: every kernel module, found on disk so that none is forgotten
 KERNEL_MODULES = sorted(
     p.stem for p in (ROOT / "kernels").glob("*.py") if p.stem not in ("__init__", "core")
 )
