@@ -91,6 +91,8 @@ class Grid:
         self.xt, self.xu = xt + shift_x, xu + shift_x
         self.yt, self.yu = yt + shift_y, yu + shift_y
         zt, zw, dzw = u_centred(np.asarray(self.dzt, float))
+        for name, centres, faces in (("dzt", zt, zw), ("dxt", xt, xu), ("dyt", yt, yu)):
+            self._check_centred(name, centres, faces)
         self.zt, self.zw, self.dzw = zt - zw[-1], zw - zw[-1], dzw
         self.dzt = np.asarray(self.dzt, float)
         if self.coord_degree:
@@ -117,6 +119,18 @@ class Grid:
     def _cor_shape(self):
         shape = np.shape(self.coriolis_t)
         return self.shape2 if shape[-2:] == self.shape2 else (self.ny, self.nx)
+
+    @staticmethod
+    def _check_centred(name, centres, faces):
+        """Each face is midway between T points; widths that change too fast put T points
+        outside their cells (zero or negative spacing between T points)."""
+        outside = np.nonzero((centres[1:] <= faces[:-1]) | (centres[1:] >= faces[1:]))[0]
+        if outside.size:
+            raise SetupError(
+                f"grid.{name} changes too fast for the u-centred grid: the T point of cell "
+                f"{outside[0] + 1} falls outside its cell; make neighbouring widths differ by "
+                "less (e.g. a ratio below 1.2)"
+            )
 
     def _check_widths(self):
         for name, arr, n in (("dxt", self.dxt, self.nx), ("dyt", self.dyt, self.ny)):

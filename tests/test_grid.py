@@ -3,6 +3,7 @@
 import numpy as np
 import pytest
 
+from ocean.errors import SetupError
 from ocean.grid import Grid, u_centred
 from ocean.settings import Settings
 
@@ -70,3 +71,12 @@ def test_bad_kbot_is_rejected():
     g.kbot = np.full((3, 4), 5)
     with pytest.raises(ValueError, match="kbot must have shape"):
         g.build()
+
+
+def test_widths_changing_too_fast_are_rejected():
+    s = Settings(overrides={"nx": 4, "ny": 3, "nz": 4})
+    g = Grid(s)
+    g.dxt, g.dyt = np.ones(4), np.ones(3)
+    g.dzt = np.array([1200.0, 900.0, 150.0, 50.0])
+    with pytest.raises(SetupError, match="grid.dzt changes too fast"):
+        g.build_coordinates()
