@@ -39,24 +39,28 @@ def run_model(model, steps, output_dir, restart=None, quiet=False):
     """Advance ``model`` by ``steps`` steps writing output to ``output_dir``.
 
     Snapshots at the start and every ``snapshot_frequency``; averages every
-    ``averages_frequency``; the restart every ``restart_frequency`` and at the end. A
-    ``ModelError`` propagates after the progress bar is closed; restarts already on disk
-    are left as they were.
+    ``averages_frequency``; the restart every ``restart_frequency`` and at the end, each
+    written only after the NaN/CFL check has passed. A ``ModelError`` propagates after the
+    progress bar is closed; restarts already on disk are left as they were. A run from
+    ``restart`` continues existing output files of the same grid in ``output_dir``.
     """
     s, st = model.settings, model.state
     out = Path(output_dir)
-    out.mkdir(parents=True, exist_ok=True)
     if restart is not None:
-        read_restart(model, restart)
-    snapshots = Snapshots(model, out / f"{model.name}.snapshot.nc")
-    averages = Averages(model, out / f"{model.name}.averages.nc") if s.averages_frequency else None
+        read_restart(model, restart)  # a wrong restart fails before anything is written
+    out.mkdir(parents=True, exist_ok=True)
+    append = restart is not None
+    snapshots = Snapshots(model, out / f"{model.name}.snapshot.nc", append)
+    averages = None
+    if s.averages_frequency:
+        averages = Averages(model, out / f"{model.name}.averages.nc", append)
     restart_path = out / f"{model.name}.restart.h5"
     snap_at = Schedule(s.snapshot_frequency, st.time)
     avg_at = Schedule(s.averages_frequency, st.time)
     restart_at = Schedule(s.restart_frequency, st.time)
     snapshots.write()
     start_wall, start_time = time.perf_counter(), st.time
-    bar = tqdm(total=steps, disable=quiet, unit="step", dynamic_ncols=True)
+    bar = tqdm(total=steps, disable=quiet, unit="step", dynamic_ncols=True, bar_format=BAR_FORMAT)
     try:
         for _ in range(steps):
             model.step()
@@ -70,16 +74,20 @@ def run_model(model, steps, output_dir, restart=None, quiet=False):
             if restart_at.due(st.time, dt):
                 model.monitor.check()
                 write_restart(model, restart_path)
-            bar.update(1)
             if not quiet:
                 bar.set_postfix_str(progress_text(st.time, start_time, start_wall), refresh=False)
+                bar.update(1)
+        model.monitor.check()
     finally:
         bar.close()
-    model.monitor.check()
     if s.snapshot_frequency == 0 or snapshots.writer.count == 1:
         snapshots.write()
     write_restart(model, restart_path)
     return out
+
+
+#: steps, elapsed/remaining wall time (ETA), then model day and SYPD
+BAR_FORMAT = "{l_bar}{bar}| {n_fmt}/{total_fmt} steps [{elapsed}<{remaining}{postfix}]"
 
 
 def progress_text(now, start_time, start_wall):

@@ -2,8 +2,12 @@
 
 Dimensions are (time, z, y, x) on the T-point coordinates; staggered fields keep their
 own position, recorded in the ``location`` attribute (U: east face, V: north face,
-W: top face of the T cell). Each write opens, appends and closes the file, so the file on
-disk is complete after every write; a new file is created under a temporary name first.
+W: top face of the T cell). Land is NaN (the ``_FillValue``). Each write opens, appends
+and closes the file, so the file on disk is complete after every write; a new file is
+created under a temporary name first and renamed.
+
+Averages are accumulated with the backend's array module (NumPy, or CuPy on a GPU) on the
+full arrays, outside the step: one device-to-host copy per written mean, not per sample.
 """
 
 from __future__ import annotations
@@ -23,15 +27,41 @@ LOCATION_TEXT = {
     "W": "top face of the cell",
     "T2": "cell centre (surface)",
 }
+TIME_UNITS = "days since 0001-01-01 00:00:00"
+CALENDAR = "noleap"  # 365-day years, as model time has no calendar
 
 
 class NetcdfWriter:
-    def __init__(self, path, model, title):
+    """One output file. ``append=True`` continues a compatible existing file (restarts)."""
+
+    def __init__(self, path, model, title, append=False):
         self.path = Path(path)
         self.model = model
         self.names = F.output_names(model.state)
         self.count = 0
-        self._create(title)
+        self.last_time = None
+        if not (append and self._can_append()):
+            self._create(title)
+
+    def _can_append(self):
+        """True if the existing file has this run's layout and ends at or before now."""
+        g = self.model.grid
+        try:
+            with h5netcdf.File(self.path, "r") as f:
+                sizes = {k: d.size for k, d in f.dimensions.items()}
+                if sizes.get("z") != g.nz or sizes.get("y") != g.ny or sizes.get("x") != g.nx:
+                    return False
+                if any(n not in f.variables for n in self.names):
+                    return False
+                times = f.variables["time"][...]
+        except (OSError, KeyError):
+            return False
+        if times.size:
+            self.last_time = float(times[-1]) * 86400.0
+            if self.last_time > self.model.state.time + 1.0:
+                return False  # the file runs past the restart: start it afresh
+        self.count = int(times.size)
+        return True
 
     def _create(self, title):
         m = self.model
@@ -43,15 +73,16 @@ class NetcdfWriter:
                  "setup": m.name}
             )  # fmt: skip
             f.dimensions = {"time": None, "z": g.nz, "y": g.ny, "x": g.nx}
-            unit_x = "degrees_east" if g.coord_degree else "m"
-            unit_y = "degrees_north" if g.coord_degree else "m"
-            self._coord(f, "x", g.xt[g.interior[1]], unit_x, "longitude" if g.coord_degree else "x")
-            self._coord(f, "y", g.yt[g.interior[0]], unit_y, "latitude" if g.coord_degree else "y")
-            z = self._coord(f, "z", g.zt, "m", "depth")
+            deg = g.coord_degree
+            self._coord(f, "x", g.xt[g.interior[1]], "degrees_east" if deg else "m",
+                        "longitude" if deg else "x", "longitude" if deg else None)  # fmt: skip
+            self._coord(f, "y", g.yt[g.interior[0]], "degrees_north" if deg else "m",
+                        "latitude" if deg else "y", "latitude" if deg else None)  # fmt: skip
+            z = self._coord(f, "z", g.zt, "m", "height of the cell centre", "height")
             z.attrs["positive"] = "up"
             t = f.create_variable("time", ("time",), "f8")
-            t.attrs.update({"units": "days since 0001-01-01 00:00:00", "calendar": "noleap"})
-            t.attrs["standard_name"] = "time"
+            t.attrs.update({"units": TIME_UNITS, "calendar": CALENDAR, "standard_name": "time"})
+            t.attrs["long_name"] = "model time"
             for name in self.names:
                 var, loc = F.describe(m.state, name)
                 dims = ("time", "y", "x") if loc.endswith("2") else ("time", "z", "y", "x")
@@ -63,9 +94,11 @@ class NetcdfWriter:
         os.replace(tmp, self.path)
 
     @staticmethod
-    def _coord(f, name, values, units, long_name):
+    def _coord(f, name, values, units, long_name, standard_name=None):
         v = f.create_variable(name, (name,), "f8", data=np.asarray(values, float))
         v.attrs.update({"units": units, "long_name": long_name, "axis": name.upper()})
+        if standard_name:
+            v.attrs["standard_name"] = standard_name
         return v
 
     def write(self, time_seconds, data):
@@ -77,41 +110,77 @@ class NetcdfWriter:
             for name in self.names:
                 f.variables[name][n, ...] = data[name]
         self.count += 1
+        self.last_time = time_seconds
 
 
 class Snapshots:
     """Instantaneous fields every ``snapshot_frequency`` of model time."""
 
-    def __init__(self, model, path):
+    def __init__(self, model, path, append=False):
         self.model = model
-        self.writer = NetcdfWriter(path, model, f"{model.name} snapshots")
+        self.writer = NetcdfWriter(path, model, f"{model.name} snapshots", append)
 
     def write(self):
         m = self.model
+        last = self.writer.last_time
+        if last is not None and abs(last - m.state.time) < 1e-3 * m.settings.dt_tracer:
+            return False  # this time is already in the file (a continued run)
         self.writer.write(m.state.time, {n: F.compute(m, n) for n in self.writer.names})
+        return True
+
+
+def device_field(model, name):
+    """Output field ``name`` at time level tau as a new full-size backend array (no mask)."""
+    st, s, xp = model.state, model.settings, model.backend.xp
+    tau = st.tau
+    if name == "surface_pressure":
+        return st.arrays["psi"][tau] * s.rho_0
+    if name == "ssh":
+        return st.arrays["psi"][tau] / s.grav
+    if name == "kinetic_energy":
+        u, v = st.arrays["u"][tau], st.arrays["v"][tau]
+        ut = 0.5 * (u + xp.roll(u, 1, axis=-1))
+        vt = 0.5 * (v + xp.roll(v, 1, axis=-2))
+        return 0.5 * (ut * ut + vt * vt)
+    return st.arrays[name][tau].copy()
+
+
+def finish(model, name, full):
+    """Host interior array of a full-size field with land set to NaN."""
+    g = model.grid
+    var, loc = F.describe(model.state, name)
+    host = model.backend.to_host(full)[(Ellipsis,) + g.interior]
+    mask = getattr(g, F.MASK_OF[loc])
+    mask = mask[(-1,) + g.interior] if loc.endswith("2") else mask[(slice(None),) + g.interior]
+    return np.where(mask > 0, host, np.nan)
 
 
 class Averages:
     """Time means over ``averages_frequency``, sampled every ``averages_sampling`` steps.
 
-    The running sums are kept on the host (one device-to-host copy per sample).
+    Running sums live on the backend (array operations between steps).
     """
 
-    def __init__(self, model, path):
+    def __init__(self, model, path, append=False):
         self.model = model
-        self.writer = NetcdfWriter(path, model, f"{model.name} averages")
+        self.writer = NetcdfWriter(path, model, f"{model.name} averages", append)
         self.sums, self.samples = {}, 0
 
     def sample(self):
         m = self.model
         for name in self.writer.names:
-            value = F.compute(m, name)
-            self.sums[name] = self.sums.get(name, 0.0) + value
+            value = device_field(m, name)
+            if name in self.sums:
+                self.sums[name] += value
+            else:
+                self.sums[name] = value
         self.samples += 1
 
     def write(self):
         if self.samples == 0:
-            return
-        means = {n: s / self.samples for n, s in self.sums.items()}
-        self.writer.write(self.model.state.time, means)
+            return False
+        m = self.model
+        means = {n: finish(m, n, s) / self.samples for n, s in self.sums.items()}
+        self.writer.write(m.state.time, means)
         self.sums, self.samples = {}, 0
+        return True

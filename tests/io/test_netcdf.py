@@ -7,37 +7,84 @@ from ocean import Model
 from ocean.io import fields
 from ocean.runner import run_model
 
+DAY = 86400.0
+SMALL = {"nx": 8, "ny": 10, "nz": 7}  # ACC: dt_tracer = 12 h
+
+
+def interior3(model, mask):
+    return getattr(model.grid, mask)[(slice(None),) + model.grid.interior] > 0
+
 
 def test_snapshot_matches_state(example_setup, tmp_path):
-    model = Model(
-        example_setup("acc")(),
-        settings={"nx": 8, "ny": 10, "nz": 4, "snapshot_frequency": 86400.0},
-    )
+    model = Model(example_setup("acc")(), settings={**SMALL, "snapshot_frequency": DAY})
     run_model(model, 4, tmp_path, quiet=True)
-    ds = xr.open_dataset(tmp_path / "acc.snapshot.nc", engine="h5netcdf")
-    assert ds["temp"].dims == ("time", "z", "y", "x")
-    assert ds["ssh"].dims == ("time", "y", "x")
-    assert ds["temp"].attrs["units"] == "degC"
-    assert ds["u"].attrs["standard_name"] == "sea_water_x_velocity"
-    assert ds["x"].attrs["units"] == "degrees_east" and ds.sizes["time"] == 3  # days 0, 1, 2
-    wet = model.grid.maskT[(slice(None),) + model.grid.interior] > 0
-    np.testing.assert_array_equal(ds["temp"].values[-1][wet], model.state.get("temp")[wet])
-    assert np.all(np.isnan(ds["temp"].values[-1][~wet]))  # land is missing
-    ssh = model.state.get("psi") / model.settings.grav
-    np.testing.assert_array_equal(ds["ssh"].values[-1][wet[-1]], ssh[wet[-1]])
-    assert ds["time"].values[-1].day == 3  # day 2 of the noleap calendar starting on day 1
+    names = sorted(p.name for p in tmp_path.iterdir())
+    assert names == ["acc.averages.nc", "acc.restart.h5", "acc.snapshot.nc"]  # no .tmp left
+    with xr.open_dataset(tmp_path / "acc.snapshot.nc", engine="h5netcdf") as ds:
+        assert ds["temp"].dims == ("time", "z", "y", "x")
+        assert ds["ssh"].dims == ("time", "y", "x")
+        assert ds["temp"].attrs["units"] == "degC"
+        assert ds["temp"].attrs["standard_name"] == "sea_water_potential_temperature"
+        assert ds["u"].attrs["standard_name"] == "sea_water_x_velocity"
+        assert ds["u"].attrs["location"] == "east face of the cell"
+        assert ds["surface_pressure"].attrs["units"] == "Pa"
+        assert ds["x"].attrs["units"] == "degrees_east"
+        assert ds["y"].attrs["units"] == "degrees_north"
+        assert ds["z"].attrs["units"] == "m" and ds["z"].attrs["positive"] == "up"
+        assert ds.sizes["time"] == 3  # days 0, 1, 2
+        np.testing.assert_array_equal(ds["x"].values, model.grid.xt[model.grid.interior[1]])
+        np.testing.assert_array_equal(ds["z"].values, model.grid.zt)
+        # decoded time: the noleap calendar starts on 0001-01-01, so day 2 is Jan 3
+        assert [t.day for t in ds["time"].values] == [1, 2, 3]
+        last = {name: ds[name].values[-1] for name in ds.data_vars}
+    for name, mask in (("temp", "maskT"), ("salt", "maskT"), ("u", "maskU"), ("v", "maskV")):
+        wet = interior3(model, mask)
+        np.testing.assert_array_equal(last[name][wet], model.state.get(name)[wet], err_msg=name)
+        assert np.all(np.isnan(last[name][~wet])), f"{name}: land must be missing"
+    wet = interior3(model, "maskT")
+    psi = model.state.get("psi")
+    np.testing.assert_array_equal(last["ssh"][wet[-1]], (psi / model.settings.grav)[wet[-1]])
+    np.testing.assert_array_equal(
+        last["surface_pressure"][wet[-1]], (psi * model.settings.rho_0)[wet[-1]]
+    )
+    u, v = model.state.get("u", halo=True), model.state.get("v", halo=True)
+    j, i = model.grid.interior
+    ut = 0.5 * (u[:, j, i] + u[:, j, i.start - 1 : i.stop - 1])
+    vt = 0.5 * (v[:, j, i] + v[:, j.start - 1 : j.stop - 1, i])
+    np.testing.assert_allclose(
+        last["kinetic_energy"][wet], (0.5 * (ut**2 + vt**2))[wet], rtol=1e-15, atol=0
+    )
+    assert np.abs(last["u"][interior3(model, "maskU")]).max() > 0  # the wind has spun it up
 
 
 def test_averages_are_time_means(example_setup, tmp_path):
-    settings = {"nx": 8, "ny": 10, "nz": 4, "averages_frequency": 2 * 86400.0}
-    settings["averages_sampling"] = 1
+    settings = {**SMALL, "averages_frequency": 2 * DAY, "averages_sampling": 2}
     model = Model(example_setup("acc")(), settings=settings)
-    samples = []
     run_model(model, 4, tmp_path, quiet=True)
-    ds = xr.open_dataset(tmp_path / "acc.averages.nc", engine="h5netcdf")
-    assert ds.sizes["time"] == 1  # 4 steps of 12 h: one 2-day mean
+    with xr.open_dataset(tmp_path / "acc.averages.nc", engine="h5netcdf") as ds:
+        assert ds.sizes["time"] == 1  # 4 steps of 12 h: one 2-day mean
+        assert float(ds["time"].values[0].day) == 3  # stamped at its end, day 2
+        means = {name: ds[name].values[0] for name in ("temp", "u", "ssh", "kinetic_energy")}
     replay = Model(example_setup("acc")(), settings=settings)
-    for _ in range(4):
+    samples = {name: [] for name in means}
+    for step in range(1, 5):
         replay.step()
-        samples.append(fields.compute(replay, "temp"))
-    np.testing.assert_allclose(ds["temp"].values[0], np.mean(samples, axis=0), rtol=1e-14)
+        if step % 2 == 0:  # sampled every 2nd step: steps 2 and 4
+            for name in means:
+                samples[name].append(fields.compute(replay, name))
+    for name, mean in means.items():
+        np.testing.assert_allclose(mean, np.mean(samples[name], axis=0), rtol=1e-14, err_msg=name)
+
+
+def test_continued_run_appends_to_its_output(example_setup, tmp_path):
+    settings = {**SMALL, "snapshot_frequency": DAY}
+    first = Model(example_setup("acc")(), settings=settings)
+    run_model(first, 2, tmp_path, quiet=True)  # snapshots at days 0 and 1
+    second = Model(example_setup("acc")(), settings=settings)
+    run_model(second, 2, tmp_path, restart=tmp_path / "acc.restart.h5", quiet=True)
+    with xr.open_dataset(tmp_path / "acc.snapshot.nc", engine="h5netcdf", decode_times=False) as ds:
+        np.testing.assert_array_equal(ds["time"].values, [0.0, 1.0, 2.0])
+        temp = ds["temp"].values[-1]
+    wet = interior3(second, "maskT")
+    np.testing.assert_array_equal(temp[wet], second.state.get("temp")[wet])
+    assert not list(tmp_path.glob("*.tmp"))

@@ -1,5 +1,6 @@
 """Restarts: bitwise continuation and refusal of another grid."""
 
+import h5py
 import numpy as np
 import pytest
 
@@ -7,7 +8,7 @@ from ocean import Model
 from ocean.errors import SetupError
 from ocean.io.restart import read_restart, write_restart
 
-SMALL = {"nx": 8, "ny": 10, "nz": 4}
+SMALL = {"nx": 8, "ny": 10, "nz": 7}
 FIELDS = ("u", "v", "w", "temp", "salt", "psi", "rho")
 
 
@@ -20,14 +21,17 @@ def test_restart_continues_bit_for_bit(example_setup, tmp_path):
     write_restart(first, tmp_path / "acc.restart.h5")
     second = Model(acc(), settings=SMALL)
     read_restart(second, tmp_path / "acc.restart.h5")
-    assert second.state.itt == 5
+    assert (second.state.itt, second.state.tau) == (5, first.state.tau)
     second.run(5)
-    assert second.state.time == full.state.time
+    assert second.state.time == full.state.time and second.state.itt == 10
     for name in FIELDS:
         for level in ("taum1", "tau"):
             a = full.state.get(name, level, halo=True)
             b = second.state.get(name, level, halo=True)
             assert np.array_equal(a, b), f"{name} at {level} differs after the restart"
+    with h5py.File(tmp_path / "acc.restart.h5") as f:
+        assert (f.attrs["nx"], f.attrs["ny"], f.attrs["nz"], f.attrs["halo"]) == (8, 10, 7, 2)
+        assert f["u"].shape == (3, 7, 14, 12)  # every time level, with halo
 
 
 def test_restart_from_another_grid_is_refused(example_setup, tmp_path):
@@ -35,13 +39,22 @@ def test_restart_from_another_grid_is_refused(example_setup, tmp_path):
     model = Model(acc(), settings=SMALL)
     write_restart(model, tmp_path / "r.h5")
     other = Model(acc(), settings={**SMALL, "nx": 12})
-    with pytest.raises(SetupError, match=r"grid of \(nz, ny, nx\) = \(4, 10, 8\).*\(4, 10, 12\)"):
+    before = other.state.get("temp")
+    with pytest.raises(SetupError, match=r"grid of \(nz, ny, nx\) = \(7, 10, 8\).*\(7, 10, 12\)"):
         read_restart(other, tmp_path / "r.h5")
+    assert np.array_equal(other.state.get("temp"), before) and other.state.itt == 0
+    shifted = Model(acc(), settings={**SMALL, "y_origin": -30.0})
+    with pytest.raises(SetupError, match="same size .* other coordinates or topography"):
+        read_restart(shifted, tmp_path / "r.h5")
     with pytest.raises(SetupError, match="does not exist"):
         read_restart(other, tmp_path / "missing.h5")
+    (tmp_path / "junk.h5").write_text("not hdf5")
+    with pytest.raises(SetupError, match="not a readable HDF5 file"):
+        read_restart(other, tmp_path / "junk.h5")
 
 
 def test_restart_write_leaves_no_temporary(example_setup, tmp_path):
     model = Model(example_setup("acc")(), settings=SMALL)
     write_restart(model, tmp_path / "acc.restart.h5")
+    write_restart(model, tmp_path / "acc.restart.h5")  # replaces the file in place
     assert [p.name for p in tmp_path.iterdir()] == ["acc.restart.h5"]
