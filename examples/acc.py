@@ -43,9 +43,8 @@ class ACC(Setup):
         grid.dyt = np.full(grid.ny, 2.0)
         layers = np.array([50, 70, 100, 140, 190, 240, 290, 340, 390, 440, 490, 540, 590, 640, 690])
         dzt = layers[::-1] / 2.5  # 276 m at the bottom to 20 m at the top, 2080 m in all
-        if grid.nz != dzt.size:  # other level counts (-s nz N): the same profile, resampled
-            dzt = np.interp(np.linspace(0, dzt.size - 1, grid.nz), np.arange(dzt.size), dzt)
-            dzt *= 2080.0 / dzt.sum()
+        if grid.nz != dzt.size:  # other level counts (-s nz N): uniform, as Veros's benchmark
+            dzt = np.full(grid.nz, dzt.sum() / grid.nz)
         grid.dzt = dzt
 
     def set_coriolis(self, grid):
