@@ -162,12 +162,14 @@ def test_environment_selects_cuda_in_the_simulator():
     code = textwrap.dedent(
         """
         import numpy as np
+        import ocean
         from ocean.backends import get_backend
         b = get_backend()
-        print(b.name, b.simulated, b.xp is np)
+        model = ocean.Model(ocean.Setup(), settings={"nx": 2, "ny": 2, "nz": 2})
+        print(b.name, b.simulated, b.xp is np, model.backend.name)
         """
     )
     env = {"OCEAN_BACKEND": "cuda", "NUMBA_ENABLE_CUDASIM": "1"}
     res = run_python(code, env_extra=env)
     assert res.returncode == 0, res.stderr[-3000:]
-    assert res.stdout.split() == ["cuda", "True", "True"]
+    assert res.stdout.split() == ["cuda", "True", "True", "cuda"]
