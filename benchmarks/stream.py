@@ -70,16 +70,23 @@ def _timed(fn):
 
 def main():
     p = argparse.ArgumentParser(description=__doc__)
-    p.add_argument("--n", type=int, default=2**25)
+    p.add_argument("--n", type=int, default=2**25, help="array length (default 2**25)")
+    p.add_argument("--repeats", type=int, default=10, help="best of this many (default 10)")
     p.add_argument("--out", default=str(Path(__file__).parent / "results" / "stream.json"))
     args = p.parse_args()
-    bw = measure(args.n)
+    bw = measure(args.n, args.repeats)
     info = machine_info()
-    print(f"STREAM on {info['cpu']} ({info['cores']} cores), {info['date']}")
+    print(
+        f"STREAM, {info['date']}: {info['cpu']}, {info['cores']} cores "
+        f"({info['numba_threads']} Numba threads), Numba {info['numba']}, n = {args.n}, "
+        f"best of {args.repeats}"
+    )
     print("| kernel | GB/s |\n|---|---|")
     for name, value in bw.items():
         print(f"| {name} | {value:.2f} |")
-    Path(args.out).write_text(json.dumps({"machine": info, "GB/s": bw}, indent=2))
+    Path(args.out).parent.mkdir(parents=True, exist_ok=True)
+    report = {"machine": info, "n": args.n, "repeats": args.repeats, "GB/s": bw}
+    Path(args.out).write_text(json.dumps(report, indent=2) + "\n")
 
 
 if __name__ == "__main__":
