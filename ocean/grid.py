@@ -133,6 +133,10 @@ class Grid:
             )
 
     def _check_widths(self):
+        if self.periodic_x and self.nx < self.h:
+            raise SetupError(
+                f"a periodic grid needs nx >= halo; got nx = {self.nx} with halo {self.h}"
+            )
         for name, arr, n in (("dxt", self.dxt, self.nx), ("dyt", self.dyt, self.ny)):
             arr = np.asarray(arr, float)
             if arr.shape != (n,) or not np.all(arr > 0):

@@ -80,3 +80,10 @@ def test_widths_changing_too_fast_are_rejected():
     g.dzt = np.array([1200.0, 900.0, 150.0, 50.0])
     with pytest.raises(SetupError, match="grid.dzt changes too fast"):
         g.build_coordinates()
+
+
+def test_periodic_grid_narrower_than_halo_is_rejected():
+    g = Grid(Settings(overrides={"nx": 1, "ny": 3, "nz": 1, "enable_cyclic_x": True}))
+    g.dxt, g.dyt, g.dzt = np.ones(1), np.ones(3), np.ones(1)
+    with pytest.raises(SetupError, match="periodic grid needs nx >= halo"):
+        g.build_coordinates()
