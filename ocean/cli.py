@@ -1,35 +1,49 @@
-"""The ``ocean`` command: ``ocean run``, ``ocean plot``, ``ocean settings``."""
+"""The ``ocean`` command: ``ocean run``, ``ocean plot``, ``ocean settings``.
+
+Bad input (unknown or invalid setting, setup file without a Setup, restart of another
+grid, conflicting options) fails before the first step with one line on stderr and exit
+status 2; a blow-up (NaN, CFL) prints the model's message and exits with status 1.
+"""
 
 from __future__ import annotations
 
 import argparse
 import sys
+from pathlib import Path
 
 from .errors import ModelError, SetupError
 from .settings import SETTINGS, SettingError
 
 
+class _Parser(argparse.ArgumentParser):
+    """Usage errors as one line (exit status 2), like every other bad input."""
+
+    def error(self, message):
+        self.exit(2, f"{self.prog}: error: {message} (see `{self.prog} -h`)\n")
+
+
 def build_parser():
-    p = argparse.ArgumentParser(prog="ocean", description="ocean-hybrid ocean model")
-    sub = p.add_subparsers(dest="command", required=True)
+    p = _Parser(prog="ocean", description="ocean-hybrid ocean model")
+    sub = p.add_subparsers(dest="command", required=True, parser_class=_Parser)
     run = sub.add_parser("run", help="run a setup file")
     run.add_argument("setup", help="setup file defining a Setup subclass")
     run.add_argument("-s", dest="overrides", nargs=2, action="append", default=[],
                      metavar=("NAME", "VALUE"), help="change a setting (repeatable)")  # fmt: skip
     length = run.add_mutually_exclusive_group()
     length.add_argument("--steps", type=int, help="number of time steps")
-    length.add_argument("--days", type=float, help="model days to run")
+    length.add_argument("--days", type=float, help="model days to run (default: runlen)")
     run.add_argument("--backend", choices=("cpu", "cuda"), default=None)
     run.add_argument("--output-dir", default=".", help="folder for output and restarts")
     run.add_argument("--restart", default=None, help="restart file to start from")
     run.add_argument("--quiet", action="store_true", help="no progress bar")
     plot = sub.add_parser("plot", help="quick-look PNG of an output file")
-    plot.add_argument("file")
-    plot.add_argument("--var", default="temp")
-    plot.add_argument("--out", default=None)
-    plot.add_argument("--time", type=int, default=-1, help="time index (default last)")
-    plot.add_argument("--level", type=int, default=-1, help="level index (default surface)")
-    sub.add_parser("settings", help="list every setting with default and units")
+    plot.add_argument("file", help="snapshot or averages NetCDF file")
+    plot.add_argument("--var", default="temp", help="variable (default temp)")
+    plot.add_argument("--out", default=None, help="PNG path (default FILE.VAR.png)")
+    plot.add_argument("--time", type=int, default=-1, help="time index (default -1, last)")
+    plot.add_argument("--level", default="top", help="'top', 'bottom' or a level index k")
+    settings = sub.add_parser("settings", help="list every setting with default and units")
+    settings.add_argument("setup", nargs="?", help="also list this setup file's own settings")
     return p
 
 
@@ -42,42 +56,64 @@ def cmd_run(args):
         raise SetupError(f"--steps must be >= 0, got {args.steps}")
     if args.days is not None and args.days < 0:
         raise SetupError(f"--days must be >= 0, got {args.days}")
+    if args.restart is not None and not Path(args.restart).is_file():
+        raise SetupError(f"restart file {args.restart!r} does not exist")
     setup_class = load_setup(args.setup)
     overrides = dict(args.overrides)
     model = Model(setup_class(), backend=args.backend, settings=overrides)
     steps = steps_for(model, args.steps, args.days)
-    out = run_model(model, steps, args.output_dir, restart=args.restart, quiet=args.quiet)
+    restart_path = Path(args.output_dir) / f"{model.name}.restart.h5"
+    try:
+        out = run_model(model, steps, args.output_dir, restart=args.restart, quiet=args.quiet)
+    except ModelError as err:
+        kept = f"; last good restart: {restart_path}" if restart_path.is_file() else ""
+        raise ModelError(f"{err}{kept}") from err
     if not args.quiet:
         print(f"{model.name}: {steps} steps to day {model.state.time / 86400:.2f}; output in {out}")
 
 
-def cmd_settings(_args):
-    for name, s in SETTINGS.items():
+def cmd_plot(args):
+    from .plot import quicklook
+
+    print(quicklook(args.file, args.var, args.out, args.time, args.level))
+
+
+def cmd_settings(args):
+    table = dict(SETTINGS)
+    if args.setup:
+        from .loader import load_setup
+
+        table.update(load_setup(args.setup).extra_settings)
+    print(f"{'name':32s} {'default':>14} {'units':10s} doc")
+    for name, s in table.items():
         print(f"{name:32s} {s.default!r:>14} {s.units:10s} {s.doc}")
 
 
-def main(argv=None):
+COMMANDS = {"run": cmd_run, "plot": cmd_plot, "settings": cmd_settings}
+
+
+def main(argv=None) -> int:
+    """Run the command line ``argv``; return the exit status (0 ok, 1 blow-up, 2 bad input)."""
     args = build_parser().parse_args(argv)
     try:
-        if args.command == "run":
-            cmd_run(args)
-        elif args.command == "plot":
-            from .plot import quicklook
-
-            print(quicklook(args.file, args.var, args.out, args.time, args.level))
-        else:
-            cmd_settings(args)
+        COMMANDS[args.command](args)
+    except ModelError as err:
+        print(f"ocean: stopped: {err}", file=sys.stderr)
+        return 1
     except (SetupError, SettingError, RuntimeError) as err:
-        if isinstance(err, ModelError):
-            print(f"ocean: stopped: {err}", file=sys.stderr)
-            return 1
         print(f"ocean: error: {err}", file=sys.stderr)
         return 2
+    except OSError as err:
+        print(f"ocean: error: {err}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("ocean: interrupted", file=sys.stderr)
+        return 130
     return 0
 
 
 def console():
-    """Entry point of the ``ocean`` script."""
+    """Entry point of the ``ocean`` script (``ocean.cli:main`` works too)."""
     sys.exit(main())
 
 
