@@ -131,13 +131,31 @@ def run_size(size, steps, warmup, triad, external_mode):
         solver.append(solver_s[0])
         iters.append(external.iterations)
     del external.step
+    # per-step seconds of every kernel, so that each kernel's median over the steps can be
+    # taken (a shared machine makes single steps slow at random)
+    per_step_kernel = []
+    profiled_times = []
     with profiled(model) as prof:
-        t = time.perf_counter()
-        model.run(steps)
-        profiled_s = (time.perf_counter() - t) / steps
+        for _ in range(steps):
+            before = dict(prof.seconds)
+            t = time.perf_counter()
+            model.step()
+            model.backend.synchronize()
+            profiled_times.append(time.perf_counter() - t)
+            per_step_kernel.append({k: v - before.get(k, 0.0) for k, v in prof.seconds.items()})
+    profiled_s = statistics.median(profiled_times)
+    kernels = prof.table(steps, triad)
+    for row in kernels:
+        med = statistics.median(d.get(row["kernel"], 0.0) for d in per_step_kernel)
+        row["ms_per_step_mean"] = row["ms_per_step"]
+        row["ms_per_step"] = 1e3 * med
+        gb = row["GB_per_step"]
+        row["GB/s"] = gb / med if gb and med > 0 else None
+        row["fraction_of_stream_triad"] = row["GB/s"] / triad if row["GB/s"] and triad else None
+    kernels.sort(key=lambda row: row["ms_per_step"], reverse=True)
     per_step = statistics.median(times)
     nx, ny, nz = size
-    accounted = sum(prof.seconds.values()) / steps
+    accounted = sum(row["ms_per_step"] for row in kernels) / 1e3
     return {
         "size": fmt_size(size),
         "cells": nx * ny * nz,
@@ -150,10 +168,11 @@ def run_size(size, steps, warmup, triad, external_mode):
         "solver_s_per_step": statistics.median(solver),
         "solver_share": sum(solver) / sum(times),
         "profiled_s_per_step": profiled_s,
+        "profiled_s_per_step_min": min(profiled_times),
         "launch_and_primitive_s_per_step": accounted,
         "host_overhead_s_per_step": profiled_s - accounted,
         "GB_per_step": sum(prof.bytes.values()) / steps / 1e9,
-        "kernels": prof.table(steps, triad),
+        "kernels": kernels,
     }
 
 
@@ -176,22 +195,28 @@ def _first(t):
 
 def markdown_tables(report) -> str:
     info, res, triad = report["machine"], report["results"], report["stream_GB/s"]["triad"]
+    loads = report.get("load_average_1_5_15min", {"start": [float("nan")], "end": [float("nan")]})
+    load = (loads["start"][0], loads["end"][0])
+    triad_end = report.get("stream_end_GB/s", {}).get("triad", float("nan"))
     lines = [
         f"ACC benchmark, {info['date']}: {info['cpu']}, {info['cores']} cores "
         f"({info['numba_threads']} Numba threads), Numba {info['numba']}, NumPy {info['numpy']}, "
         f"Python {info['python']}; STREAM triad {triad:.1f} GB/s in the same run "
-        f"(before the sizes; {report['stream_end_GB/s']['triad']:.1f} GB/s after); "
+        f"(before the sizes; {triad_end:.1f} GB/s after); "
+        f"load average {load[0]:.1f} at the start, {load[1]:.1f} at the end "
+        f"({info['cores']} cores, shared machine); "
         f"external mode {report['external_mode']}; median of {res[0]['steps']} steps after "
         f"{report['warmup']} warm-up steps.",
         "",
-        "| grid | cells | s/step | Mcells/s | solver it./step | solver share "
-        "| GB/step (est.) | first step cold [s] | first step warm [s] |",
-        "|---|---:|---:|---:|---:|---:|---:|---:|---:|",
+        "| grid | cells | s/step (median) | s/step (best) | Mcells/s | solver it./step "
+        "| solver share | GB/step (est.) | first step cold [s] | first step warm [s] |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for r in res:
         c, w = (_first(r[key]) for key in ("first_step_cold", "first_step_warm"))
         lines.append(
-            f"| {r['size']} | {r['cells']} | {r['s_per_step']:.4f} | {r['cells_per_s'] / 1e6:.2f} "
+            f"| {r['size']} | {r['cells']} | {r['s_per_step']:.4f} | {r['s_per_step_min']:.4f} "
+            f"| {r['cells_per_s'] / 1e6:.2f} "
             f"| {r['solver_iterations_per_step']:.0f} | {100 * r['solver_share']:.0f} % "
             f"| {r['GB_per_step']:.3f} | {c} | {w} |"
         )
@@ -211,9 +236,9 @@ def markdown_tables(report) -> str:
     big = res[-1]
     lines += [
         "",
-        f"Kernels at {big['size']}, per step (profiled pass: {big['profiled_s_per_step']:.4f} "
-        f"s/step, of which {big['host_overhead_s_per_step'] * 1e3:.1f} ms outside launches "
-        "and primitives):",
+        f"Kernels at {big['size']}, median per step over the profiled pass (its steps: median "
+        f"{big['profiled_s_per_step']:.4f} s, best {big['profiled_s_per_step_min']:.4f} s; sum "
+        f"of the kernel medians {big['launch_and_primitive_s_per_step']:.4f} s):",
         "",
         "| kernel | ms/step | launches/step | GB/step (est.) | GB/s | of STREAM triad |",
         "|---|---:|---:|---:|---:|---:|",
@@ -242,13 +267,18 @@ def main(argv=None):
     p.add_argument("--stream-n", type=int, default=2**25, help="STREAM array length")
     p.add_argument("--out", default=str(HERE / "results" / "acc_benchmark.json"))
     p.add_argument("--stream-out", default=str(HERE / "results" / "stream.json"))
+    p.add_argument("--table-from", metavar="JSON", help="print the tables of a saved run")
     p.add_argument("--first-step", type=parse_size, help=argparse.SUPPRESS)  # subprocess mode
     args = p.parse_args(argv)
+    if args.table_from:
+        print(markdown_tables(json.loads(Path(args.table_from).read_text())))
+        return
     if args.first_step:
         print(json.dumps(first_step_here(args.first_step, args.external_mode)))
         return
     sizes = [parse_size(s) for s in args.sizes.split(",")]
     info = machine_info()
+    load_start = os.getloadavg()
     stream = stream_measure(args.stream_n)
     triad = stream["triad"]
     print("STREAM [GB/s]: " + ", ".join(f"{k} {v:.1f}" for k, v in stream.items()), flush=True)
@@ -273,6 +303,7 @@ def main(argv=None):
     print("STREAM again [GB/s]: " + ", ".join(f"{k} {v:.1f}" for k, v in stream_end.items()))
     report = {
         "machine": info,
+        "load_average_1_5_15min": {"start": load_start, "end": os.getloadavg()},
         "external_mode": args.external_mode,
         "warmup": args.warmup,
         "stream_GB/s": stream,
