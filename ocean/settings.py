@@ -56,22 +56,13 @@ class Setting:
                 return True
             if isinstance(value, str) and value.lower() in ("false", "0", "no", "off"):
                 return False
-        elif t is int:
-            if isinstance(value, int) and not isinstance(value, bool):
-                return value
-            if isinstance(value, float) and value.is_integer():
+        elif t in (int, float):
+            number = isinstance(value, (int, float)) and not isinstance(value, bool)
+            if t is int and isinstance(value, float) and value.is_integer():
                 return int(value)
-            if isinstance(value, str):
+            if (number and (t is float or isinstance(value, int))) or isinstance(value, str):
                 try:
-                    return int(value)
-                except ValueError:
-                    pass
-        elif t is float:
-            if isinstance(value, (int, float)) and not isinstance(value, bool):
-                return float(value)
-            if isinstance(value, str):
-                try:
-                    return float(value)
+                    return t(value)
                 except ValueError:
                     pass
         elif t is str:
