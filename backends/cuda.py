@@ -10,6 +10,7 @@ import os
 
 import numpy as np
 
+from .exact_sum import accumulate, new_accumulator
 from .launch import GeneratedLaunchers
 from .primitives import HostPrimitives, as3d
 
@@ -128,6 +129,15 @@ class CudaBackend(GeneratedLaunchers, HostPrimitives):
             return super().dot2(a, b, box)
         j0, j1, i0, i1 = box
         return float(self.xp.sum(a[j0:j1, i0:i1] * b[j0:j1, i0:i1]))
+
+    def dot2_exact(self, a, b, box):
+        """Exact accumulator of sum a*b: products on the device, the exact sum on the host
+        (one copy of the box per call; a device-side accumulator is future work)."""
+        if self.simulated:
+            return super().dot2_exact(a, b, box)
+        j0, j1, i0, i1 = box
+        products = self.xp.asnumpy(a[j0:j1, i0:i1] * b[j0:j1, i0:i1])
+        return accumulate(new_accumulator(), products)
 
     def weighted_sum(self, a, w, box):
         if self.simulated:

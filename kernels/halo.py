@@ -1,11 +1,24 @@
-"""Halo fill kernels (periodic in x); closed walls need no fill (masks are zero there)."""
+"""Halo kernels: pack a strip of a field into a message buffer, unpack it into the halo,
+or copy a strip within one block (a neighbour that is the block itself, e.g. periodic x on
+one rank). Buffers are [level, j, i] with the strip's origin at (j0, i0)."""
 
 from .core import kernel
 
 
 @kernel(radius=0)
-def periodic_x_halo(k, j, i, field, nx, h):
-    """Copy the ``h`` columns next to each x edge into the opposite halo (i < h):
-    f[i] = f[i + nx] and f[nx + h + i] = f[h + i]."""
-    field[k, j, i] = field[k, j, i + nx]
-    field[k, j, nx + h + i] = field[k, j, h + i]
+def pack_strip(k, j, i, field, j0, i0, level0, buffer):
+    """buffer[level0 + k, j - j0, i - i0] = field[k, j, i] over the strip being sent."""
+    buffer[level0 + k, j - j0, i - i0] = field[k, j, i]
+
+
+@kernel(radius=0)
+def unpack_strip(k, j, i, buffer, j0, i0, level0, field):
+    """field[k, j, i] = buffer[level0 + k, j - j0, i - i0] over the halo strip received."""
+    field[k, j, i] = buffer[level0 + k, j - j0, i - i0]
+
+
+@kernel(radius=0)
+def copy_strip(k, j, i, field, dj, di):
+    """field[k, j, i] = field[k, j + dj, i + di]: halo cells from this block's own interior
+    (source and destination strips never overlap)."""
+    field[k, j, i] = field[k, j + dj, i + di]

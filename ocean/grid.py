@@ -5,12 +5,22 @@ Construction follows pyOM2/Veros ("u-centred"): the user gives the cell widths
 face lies midway between its two T points. x and y are shifted so the east/north face of
 the first interior cell is at ``x_origin, y_origin``; z so the surface is at 0.
 Arrays are [k, j, i]; 1-D metrics include the halo; ``k = 0`` is the bottom level.
+
+Under a domain decomposition the setup's ``set_grid`` sees the global grid (``nx, ny``
+global) and gives the global widths; ``build_coordinates`` computes the global
+coordinates and keeps this rank's block: from then on ``nx, ny`` are the block's interior
+size, ``i0, j0`` its offset in the global interior, and every array is the block's with
+its halo. The global 1-D coordinates stay available as ``xt_global`` etc. Halos of
+fields given on the interior are filled by the halo exchange (periodic in x where the
+grid is), so every block sees exactly what a one-block run sees.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
+from .comm import SerialComm
+from .decomposition import Decomposition
 from .errors import SetupError
 
 LOCATIONS = ("T", "U", "V", "W")
@@ -39,9 +49,14 @@ def u_centred(widths: np.ndarray):
 class Grid:
     """Coordinates (host NumPy), metrics and masks of one block with halo ``h``."""
 
-    def __init__(self, settings):
+    def __init__(self, settings, decomp=None, comm=None):
         s = settings
         self.nx, self.ny, self.nz, self.h = s.nx, s.ny, s.nz, s.halo
+        self.nx_global, self.ny_global = s.nx, s.ny
+        self.decomp = decomp or Decomposition(s.nx, s.ny, 1, 1, 0, s.halo, s.enable_cyclic_x)
+        self.comm = comm or SerialComm()
+        self.i0, self.j0 = 0, 0
+        self._host_halo = None
         self.periodic_x = s.enable_cyclic_x
         self.coord_degree = s.coord_degree
         self.radius, self.omega = s.radius, s.omega
@@ -88,8 +103,18 @@ class Grid:
         xt, xu, dxu = u_centred(dxt)
         yt, yu, dyu = u_centred(dyt)
         shift_x, shift_y = self.x_origin - xu[h], self.y_origin - yu[h]
-        self.xt, self.xu = xt + shift_x, xu + shift_x
-        self.yt, self.yu = yt + shift_y, yu + shift_y
+        self.xt_global, self.xu_global = xt + shift_x, xu + shift_x
+        self.yt_global, self.yu_global = yt + shift_y, yu + shift_y
+        # from here on: this rank's block, with its halo
+        d = self.decomp
+        self.i0, self.j0, self.nx, self.ny = d.i0, d.j0, d.local_nx, d.local_ny
+        xs = slice(self.i0, self.i0 + self.nx + 2 * h)
+        ys = slice(self.j0, self.j0 + self.ny + 2 * h)
+        self.xt, self.xu = self.xt_global[xs], self.xu_global[xs]
+        self.yt, self.yu = self.yt_global[ys], self.yu_global[ys]
+        dxt, dxu, dyt, dyu = dxt[xs], dxu[xs], dyt[ys], dyu[ys]
+        self.kbot = np.ones((self.ny, self.nx), dtype=np.int32)
+        self.coriolis_t = np.zeros((self.ny, self.nx))
         zt, zw, dzw = u_centred(np.asarray(self.dzt, float))
         for name, centres, faces in (("dzt", zt, zw), ("dxt", xt, xu), ("dyt", yt, yu)):
             self._check_centred(name, centres, faces)
@@ -114,10 +139,11 @@ class Grid:
     def build(self):
         """Masks from kbot and the Coriolis parameter with its halo (after the setup hooks)."""
         self._build_masks()
-        self.coriolis_t = self.pad2(np.broadcast_to(self.coriolis_t, self._cor_shape()), True)
+        coriolis = self.local_part(self.coriolis_t)
+        self.coriolis_t = self.pad2(np.broadcast_to(coriolis, self._cor_shape(coriolis)), True)
 
-    def _cor_shape(self):
-        shape = np.shape(self.coriolis_t)
+    def _cor_shape(self, coriolis):
+        shape = np.shape(coriolis)
         return self.shape2 if shape[-2:] == self.shape2 else (self.ny, self.nx)
 
     @staticmethod
@@ -146,21 +172,20 @@ class Grid:
             raise SetupError(f"grid.dzt must be {self.nz} positive thicknesses (bottom to top)")
 
     def _build_masks(self):
-        kb = np.asarray(self.kbot)
+        kb = self.local_part(np.asarray(self.kbot))
         if kb.shape != (self.ny, self.nx) or kb.min() < 0 or kb.max() > self.nz:
             raise SetupError(
                 f"grid.kbot must have shape {(self.ny, self.nx)} with values 0 (land) "
                 f"to {self.nz} (1 = full depth); got shape {kb.shape}"
             )
-        self.kbot = self.pad2(kb.astype(np.int32), extend=False)
+        self.kbot = self.pad2(kb.astype(float), extend=False).astype(np.int32)
         k = np.arange(self.nz)[:, None, None]
         kbot = self.kbot[None]
         mT = ((kbot > 0) & (k >= kbot - 1)).astype(float)
         mU, mV = np.zeros_like(mT), np.zeros_like(mT)
         mU[:, :, :-1] = np.minimum(mT[:, :, :-1], mT[:, :, 1:])
         mV[:, :-1, :] = np.minimum(mT[:, :-1, :], mT[:, 1:, :])
-        if self.periodic_x:
-            mU[:, :, -1] = mU[:, :, -1 - self.nx]
+        self.exchange_host(mU, mV)  # the last column/row needs the neighbour's T mask
         mW = mT.copy()
         mW[:-1] = np.minimum(mT[:-1], mT[1:])
         self.maskT, self.maskU, self.maskV, self.maskW = mT, mU, mV, mW
@@ -181,10 +206,11 @@ class Grid:
     def pad2(self, field, extend: bool):
         """Put an interior (ny, nx) field into a full array; full arrays pass through.
 
-        The x halo is periodic where the grid is; elsewhere halo values are the edge value
-        (``extend``) or zero.
+        Halo cells next to other blocks (and periodic in x where the grid is) come from the
+        halo exchange; beyond the edges of the domain they are the edge value (``extend``)
+        or zero. A field on the global interior is first cut to this block.
         """
-        field = np.asarray(field)
+        field = self.local_part(np.asarray(field))
         if field.shape == self.shape2:
             return field.copy()
         if field.shape != (self.ny, self.nx):
@@ -192,13 +218,30 @@ class Grid:
                 f"field shape {field.shape} is neither the interior {(self.ny, self.nx)} "
                 f"nor the full {self.shape2} shape"
             )
-        h = self.h
         mode = "edge" if extend else "constant"
-        out = np.pad(field, h, mode=mode)
-        if self.periodic_x:
-            out[:, :h] = out[:, self.nx : self.nx + h]
-            out[:, self.nx + h :] = out[:, h : 2 * h]
+        out = np.pad(field.astype(float), self.h, mode=mode)
+        self.exchange_host(out)
         return out
+
+    def local_part(self, field):
+        """This block's part of a field given on the global interior (ny_global, nx_global);
+        any other field is returned as it is."""
+        field = np.asarray(field)
+        global_shape = (self.ny_global, self.nx_global)
+        if field.shape[-2:] == global_shape and global_shape != (self.ny, self.nx):
+            sl = (slice(self.j0, self.j0 + self.ny), slice(self.i0, self.i0 + self.nx))
+            return field[(Ellipsis,) + sl]
+        return field
+
+    def exchange_host(self, *fields):
+        """Halo exchange of host (NumPy) arrays of the block's full shape (set-up time)."""
+        if self._host_halo is None:
+            from ocean.backends import get_backend
+
+            from .halo import HaloExchange
+
+            self._host_halo = HaloExchange(self.decomp, self.comm, get_backend("cpu"))
+        self._host_halo.exchange(*fields)
 
     def kbot_from_depth(self, depth):
         """kbot (1 = full depth, 0 = land) from a bathymetry [m, positive down]."""

@@ -13,15 +13,15 @@ from types import SimpleNamespace
 import numpy as np
 
 from ocean.backends import get_backend
-from ocean.backends.primitives import as3d
-from ocean.kernels import halo as KH
 from ocean.kernels import vertical as KV
 
 from .comm import SerialComm
+from .decomposition import Decomposition
 from .dynamics.external import SurfacePressure
 from .dynamics.momentum import Momentum
 from .dynamics.tracers import Tracers
 from .grid import Grid
+from .halo import HaloExchange
 from .monitor import Monitor
 from .settings import Settings
 from .state import State
@@ -40,13 +40,15 @@ class Model:
         self.settings.identifier = self.name
         setup.set_parameter(self.settings)
         self.backend = backend if hasattr(backend, "launch") else get_backend(backend)
-        self.grid = Grid(self.settings)
+        self.decomp = Decomposition.build(self.settings, self.comm.size, self.comm.rank)
+        self.grid = Grid(self.settings, self.decomp, self.comm)
         setup.set_grid(self.grid)
         self.grid.build_coordinates()
         setup.set_coriolis(self.grid)
         setup.set_topography(self.grid)
         self.grid.build()
         self.dev = self._device_grid()
+        self.halo = HaloExchange(self.decomp, self.comm, self.backend)
         self.state = State(self.settings, self.grid, self.backend)
         setup.set_initial_conditions(self.state)
         setup.set_forcing(self.state)
@@ -74,24 +76,18 @@ class Model:
     def _initialise_diagnostics(self):
         """Halos, density and N^2 at every level, w from the initial velocity (Veros)."""
         st = self.state
-        for name in ("u", "v", "w", "psi", *st.tracers):
-            for level in range(3):
-                self.fill_halo(st.arrays[name][level])
+        names = ("u", "v", "w", "psi", *st.tracers)
+        for level in range(3):
+            self.fill_halo(*(st.arrays[name][level] for name in names))
         for level in range(3):
             self.tracers.equation_of_state(level)
             self.vertical_velocity(level)
 
     # -- building blocks used by the physics modules -----------------------------------
     def fill_halo(self, *fields):
-        """Make halos consistent: periodic copy in x where the grid is periodic."""
-        if not self.grid.periodic_x:
-            return
-        g = self.grid
-        for field in fields:
-            f = as3d(field)
-            self.backend.launch(
-                KH.periodic_x_halo, (0, f.shape[0], 0, f.shape[1], 0, g.h), f, g.nx, g.h
-            )
+        """Fill the halos of ``fields`` from the neighbouring blocks (periodic in x where
+        the grid is); halos beyond a closed edge of the domain are left as they are."""
+        self.halo.exchange(*fields)
 
     def vertical_velocity(self, level):
         st, d = self.state, self.dev

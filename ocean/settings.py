@@ -144,6 +144,12 @@ SETTINGS: dict[str, Setting] = {
     "restart_frequency": Setting(0.0, float, "s", "restart interval (0: end of run only)", low=0),
     "check_interval": Setting(10, int, "steps", "NaN and CFL check every N steps", low=1),
     "cfl_max": Setting(1.0, float, "1", "largest advective Courant number allowed", low=0.0),
+    # parallel runs
+    "decomp_x": Setting(0, int, "1", "blocks in x under MPI (0 with decomp_y 0: automatic)", low=0),
+    "decomp_y": Setting(0, int, "1", "blocks in y under MPI (0 with decomp_x 0: automatic)", low=0),
+    "reproducible_sums": Setting(
+        True, bool, "", "exact global sums: results independent of the decomposition"
+    ),
 }
 
 

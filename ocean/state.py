@@ -65,17 +65,23 @@ class State:
     def set(self, name: str, values, levels="all"):
         """Set ``name`` from host values given on the interior or the full grid.
 
-        3-level fields are set at every level unless ``levels`` names one ("tau").
+        3-level fields are set at every level unless ``levels`` names one ("tau"). Values on
+        the global interior are cut to this rank's block; halos are filled by the grid's
+        halo exchange.
         """
         var = self._var(name)
         g = self.grid
-        values = np.asarray(values, dtype=float)
+        values = g.local_part(np.asarray(values, dtype=float))
         if var.loc.endswith("2"):
             full = g.pad2(np.broadcast_to(values, _interior_or_full(values, g, 2)), extend=False)
         else:
             target = _interior_or_full(values, g, 3)
             values = np.broadcast_to(values, target)
-            full = np.stack([g.pad2(values[k], extend=False) for k in range(g.nz)])
+            if target == g.shape3:
+                full = np.array(values)
+            else:  # zero beyond the domain's edges, the neighbours' values elsewhere
+                full = np.stack([np.pad(values[k], g.h) for k in range(g.nz)])
+                g.exchange_host(full)
         arr = self.arrays[name]
         dev = self.backend.asarray(full)
         if var.levels > 1:

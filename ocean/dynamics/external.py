@@ -1,8 +1,8 @@
 """External mode: surface pressure by a Jacobi-preconditioned conjugate gradient.
 
 The operator and its coefficients are described in ``kernels/pressure.py``. Every dot
-product goes through ``model.comm.allreduce_sum``; every halo through ``model.fill_halo``:
-the solver itself does not know how the domain is decomposed.
+product goes through ``model.comm`` (exact sums under ``reproducible_sums``); every halo
+through ``model.fill_halo``: the solver itself does not know how the domain is decomposed.
 """
 
 from __future__ import annotations
@@ -30,8 +30,7 @@ def operator_coefficients(grid, settings):
         mT[:-1, :] * mT[1:, :] * hv[:-1, :] * grid.cosu[:-1, None] * grid.dxt_m[None, :]
         / grid.dyu_m[:-1, None]
     )  # fmt: skip
-    if grid.periodic_x:
-        coef_e[:, -1] = coef_e[:, -1 - grid.nx]
+    grid.exchange_host(coef_e, coef_n)  # the last column/row needs the neighbour's mask
     if settings.external_mode == "free_surface":
         fs = grid.area_t * mT / (settings.grav * settings.dt_mom * settings.dt_tracer)
     else:
@@ -55,9 +54,9 @@ class SurfacePressure:
         self.rhs, self.r, self.z, self.p, self.ap = (b.zeros(shape) for _ in range(5))
         self.iterations = 0
         self.rigid_lid = model.settings.external_mode == "rigid_lid"
-        wet_area = model.grid.area_t * model.grid.maskT[-1]
-        self.area = b.asarray(wet_area)
-        self.total_area = model.comm.allreduce_sum(float(wet_area[model.grid.interior].sum()))
+        self.reproducible = model.settings.reproducible_sums
+        self.area = b.asarray(model.grid.area_t * model.grid.maskT[-1])
+        self.total_area = self.dot(self.area, b.asarray(np.ones(shape)))
 
     def step(self):
         """psi[taup1] from u*, v*; then u, v[taup1] corrected by its gradient."""
@@ -93,7 +92,11 @@ class SurfacePressure:
         )  # fmt: skip
 
     def dot(self, a, b):
+        """Global sum of a*b over the interior: exact (the same on any decomposition) under
+        ``reproducible_sums``, else a plain sum per block and across ranks."""
         m = self.model
+        if self.reproducible:
+            return m.comm.exact_sum(m.backend.dot2_exact(a, b, m.grid.box2()))
         return m.comm.allreduce_sum(m.backend.dot2(a, b, m.grid.box2()))
 
     def solve(self, rhs, x) -> int:

@@ -1,0 +1,117 @@
+"""Exact sums of doubles: the basis of decomposition-independent global reductions.
+
+A sum of floating-point numbers depends on the order of the additions; a global dot
+product summed per block and then across ranks therefore changes with the decomposition.
+Here every term ``x = m 2^e`` (integer mantissa ``m``, |m| < 2^53) is added exactly into a
+fixed-point accumulator of ``LIMBS`` signed 64-bit limbs of 32 bits each spanning the whole
+double range (bit 0 is 2^-1074). Integer additions are exact and associative, so partial
+accumulators of any blocks can be added (also by ``MPI_Allreduce`` with ``SUM``) and the
+result, rounded once to the nearest double, does not depend on how the domain was cut.
+
+A limb absorbs 2^31 terms of up to 2^32 before it could overflow; ``normalise`` carries
+each limb into the next so that accumulators of 2^31 blocks can still be summed.
+"""
+
+from __future__ import annotations
+
+import numba
+import numpy as np
+
+LIMB_BITS = 32
+LIMBS = 68  # 68 * 32 = 2176 bits > 2098 bits of double range, plus room for carries
+_MASK = (1 << LIMB_BITS) - 1
+
+
+@numba.njit(cache=True, inline="always")
+def _add(acc, bits):
+    """acc += x exactly, given the bit pattern of the double x; False if x is not finite.
+    x = m 2^(p - 1074) with m < 2^53 split into 32 + 21 bits, each shifted into place and
+    cut into two 32-bit pieces."""
+    biased = (bits >> 52) & 0x7FF
+    if biased == 0x7FF:
+        return False
+    mantissa = bits & 0xFFFFFFFFFFFFF
+    position = np.int64(0)
+    if biased != 0:
+        mantissa |= np.int64(1) << 52
+        position = biased - 1
+    sign = np.int64(-1) if bits < 0 else np.int64(1)
+    limb = position >> 5
+    shift = position & 31
+    low = (mantissa & _MASK) << shift  # < 2^63
+    high = (mantissa >> 32) << shift  # < 2^52
+    acc[limb] += sign * (low & _MASK)
+    acc[limb + 1] += sign * ((low >> 32) + (high & _MASK))
+    acc[limb + 2] += sign * (high >> 32)
+    return True
+
+
+@numba.njit(cache=True)
+def _accumulate(acc, bits):
+    """Add the doubles whose bit patterns are ``bits`` into ``acc``; False at a non-finite."""
+    for n in range(bits.size):
+        if not _add(acc, bits[n]):
+            return False
+    return True
+
+
+@numba.njit(cache=True)
+def _box_products(a, b, j0, j1, i0, i1, out):
+    n = 0
+    for j in range(j0, j1):
+        for i in range(i0, i1):
+            out[n] = a[j, i] * b[j, i]
+            n += 1
+    return n
+
+
+@numba.njit(cache=True)
+def normalise(acc):
+    """Carry every limb into the next so that each lies in [0, 2^32) (the top one signed)."""
+    for m in range(acc.size - 1):
+        carry = acc[m] >> LIMB_BITS  # floor division: works for negative limbs
+        acc[m] -= carry << LIMB_BITS
+        acc[m + 1] += carry
+    return acc
+
+
+def new_accumulator() -> np.ndarray:
+    return np.zeros(LIMBS, dtype=np.int64)
+
+
+def accumulate(acc: np.ndarray, values: np.ndarray) -> np.ndarray:
+    """Add the float64 ``values`` exactly into ``acc``; a non-finite value raises."""
+    flat = np.ascontiguousarray(values, dtype=np.float64).reshape(-1)
+    if not _accumulate(acc, flat.view(np.int64)):
+        raise FloatingPointError("exact sum of values that are not finite")
+    return normalise(acc)
+
+
+def box_dot_exact(a, b, box, scratch=None) -> np.ndarray:
+    """Accumulator of sum a*b over the 2-D box (j0, j1, i0, i1) of host arrays.
+    ``scratch``: a float64 work array of at least the box size (allocated if None)."""
+    j0, j1, i0, i1 = box
+    size = max(j1 - j0, 0) * max(i1 - i0, 0)
+    if scratch is None or scratch.size < size:
+        scratch = np.empty(size)
+    n = _box_products(a, b, j0, j1, i0, i1, scratch)
+    return accumulate(new_accumulator(), scratch[:n])
+
+
+def to_float(acc: np.ndarray) -> float:
+    """The accumulated sum rounded once to the nearest double (ties to even)."""
+    total = 0
+    for m in range(acc.size - 1, -1, -1):
+        total = (total << LIMB_BITS) + int(acc[m])
+    if total == 0:
+        return 0.0
+    # total * 2^-1074, rounded once: shift to 53+ significant bits with a sticky bit
+    negative = total < 0
+    magnitude = -total if negative else total
+    excess = max(magnitude.bit_length() - 55, 0)
+    if excess:
+        sticky = 1 if magnitude & ((1 << excess) - 1) else 0
+        magnitude = (magnitude >> excess) | sticky
+    value = float(magnitude)  # the one rounding, to 53 bits (ties to even)
+    value = np.ldexp(value, excess - 1074)
+    return float(-value if negative else value)
