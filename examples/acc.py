@@ -63,8 +63,8 @@ class ACC(Setup):
 
     def set_forcing(self, state):
         g = state.grid
-        yt_min, yt_max = g.yt.min(), g.yt.max()
-        yu_min, yu_max = g.yu.min(), g.yu.max()
+        yt_min, yt_max = g.yt_global.min(), g.yt_global.max()  # the whole domain
+        yu_min, yu_max = g.yu_global.min(), g.yu_global.max()
         _, yu = g.coords("U")
         _, yt = g.coords("T")
         taux = np.where(yt < -20, 0.1 * np.sin(np.pi * (yu - yu_min) / (-20.0 - yt_min)), 0.0)

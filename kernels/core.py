@@ -49,6 +49,10 @@ class Kernel:
         return self.py_func(*args)
 
 
+#: names the generated launch loops use for the box bounds
+LAUNCH_BOUNDS = ("k0", "k1", "j0", "j1", "i0", "i1")
+
+
 def _make(func, radius: int, column: bool) -> Kernel:
     params = list(inspect.signature(func).parameters)
     index = ["j", "i"] if column else ["k", "j", "i"]
@@ -56,6 +60,12 @@ def _make(func, radius: int, column: bool) -> Kernel:
         raise TypeError(
             f"kernel {func.__module__}.{func.__name__} must start with the index "
             f"arguments {tuple(index)}, got {tuple(params[: len(index)])}"
+        )
+    reserved = set(params[len(index) :]) & set(LAUNCH_BOUNDS)
+    if reserved:
+        raise TypeError(
+            f"kernel {func.__module__}.{func.__name__}: argument names {sorted(reserved)} are "
+            f"taken by the launch loop's bounds {LAUNCH_BOUNDS}; rename them"
         )
     kn = Kernel(func, radius, column, tuple(params[len(index) :]))
     KERNELS[f"{kn.module}.{kn.name}"] = kn

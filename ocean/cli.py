@@ -3,6 +3,11 @@
 Bad input (unknown or invalid setting, setup file without a Setup, restart of another
 grid, conflicting options) fails before the first step with one line on stderr and exit
 status 2; a blow-up (NaN, CFL) prints the model's message and exits with status 1.
+
+Under ``mpirun -n N ocean run ...`` every rank runs the same command on its block. An
+error that every rank sees (a blow-up found by the collective check) is printed once by
+rank 0; an error of some ranks only is printed by each of them, which then abort the
+whole job (``MPI_Abort``) so that no rank waits for the others for ever.
 """
 
 from __future__ import annotations
@@ -33,6 +38,8 @@ def build_parser():
     length.add_argument("--steps", type=int, help="number of time steps")
     length.add_argument("--days", type=float, help="model days to run (default: runlen)")
     run.add_argument("--backend", choices=("cpu", "cuda"), default=None)
+    run.add_argument("--decomp", nargs=2, type=int, metavar=("PX", "PY"), default=None,
+                     help="MPI blocks in x and y (default: automatic from the rank count)")  # fmt: skip
     run.add_argument("--output-dir", default=".", help="folder for output and restarts")
     run.add_argument("--restart", default=None, help="restart file to start from")
     run.add_argument("--quiet", action="store_true", help="no progress bar")
@@ -47,7 +54,7 @@ def build_parser():
     return p
 
 
-def cmd_run(args):
+def cmd_run(args, comm):
     from .loader import load_setup
     from .model import Model
     from .runner import run_model, steps_for
@@ -60,7 +67,9 @@ def cmd_run(args):
         raise SetupError(f"restart file {args.restart!r} does not exist")
     setup_class = load_setup(args.setup)
     overrides = dict(args.overrides)
-    model = Model(setup_class(), backend=args.backend, settings=overrides)
+    if args.decomp is not None:
+        overrides["decomp_x"], overrides["decomp_y"] = (str(n) for n in args.decomp)
+    model = Model(setup_class(), backend=args.backend, settings=overrides, comm=comm)
     steps = steps_for(model, args.steps, args.days)
     restart_path = Path(args.output_dir) / f"{model.name}.restart.h5"
     try:
@@ -68,17 +77,17 @@ def cmd_run(args):
     except ModelError as err:
         kept = f"; last good restart: {restart_path}" if restart_path.is_file() else ""
         raise ModelError(f"{err}{kept}") from err
-    if not args.quiet:
+    if not args.quiet and comm.rank == 0:
         print(f"{model.name}: {steps} steps to day {model.state.time / 86400:.2f}; output in {out}")
 
 
-def cmd_plot(args):
+def cmd_plot(args, comm):
     from .plot import quicklook
 
     print(quicklook(args.file, args.var, args.out, args.time, args.level))
 
 
-def cmd_settings(args):
+def cmd_settings(args, comm):
     table = dict(SETTINGS)
     if args.setup:
         from .loader import load_setup
@@ -95,21 +104,47 @@ COMMANDS = {"run": cmd_run, "plot": cmd_plot, "settings": cmd_settings}
 def main(argv=None) -> int:
     """Run the command line ``argv``; return the exit status (0 ok, 1 blow-up, 2 bad input)."""
     args = build_parser().parse_args(argv)
+    from .comm import SerialComm, world_comm
+
     try:
-        COMMANDS[args.command](args)
-    except ModelError as err:
-        print(f"ocean: stopped: {err}", file=sys.stderr)
-        return 1
-    except (SetupError, SettingError, RuntimeError) as err:
+        comm = world_comm() if args.command == "run" else SerialComm()
+    except RuntimeError as err:
         print(f"ocean: error: {err}", file=sys.stderr)
         return 2
+    try:
+        COMMANDS[args.command](args, comm)
+    except ModelError as err:
+        return _fail(comm, err, f"stopped: {err}", 1)
+    except (SetupError, SettingError, RuntimeError) as err:
+        return _fail(comm, err, f"error: {err}", 2)
     except OSError as err:
-        print(f"ocean: error: {err}", file=sys.stderr)
-        return 1
+        return _fail(comm, err, f"error: {err}", 1)
     except KeyboardInterrupt:
-        print("ocean: interrupted", file=sys.stderr)
-        return 130
+        return _fail(comm, None, "interrupted", 130)
+    except Exception:
+        if comm.size == 1:
+            raise
+        import traceback  # an unexpected error on some ranks: show it, stop every rank
+
+        traceback.print_exc()
+        return _fail(comm, None, "internal error (traceback above)", 1)
     return 0
+
+
+def _fail(comm, err, text, status):
+    """Print the error and return ``status``; under MPI an error that not every rank raised
+    aborts the job (the other ranks would wait in their next message for ever)."""
+    collective = getattr(err, "collective", False)
+    if comm.size == 1:
+        print(f"ocean: {text}", file=sys.stderr)
+        return status
+    if collective:
+        if comm.rank == 0:
+            print(f"ocean: {text}", file=sys.stderr)
+        return status
+    print(f"ocean: [rank {comm.rank} of {comm.size}] {text}", file=sys.stderr)
+    comm.abort(status)
+    return status
 
 
 def console():

@@ -25,6 +25,7 @@ class SerialComm:
 
     rank = 0
     size = 1
+    local_size = 1  # ranks on this node
 
     def allreduce_sum(self, value: float) -> float:
         return value
@@ -73,6 +74,9 @@ class MpiComm:
         self.comm = comm if comm is not None else MPI.COMM_WORLD
         self.rank = self.comm.Get_rank()
         self.size = self.comm.Get_size()
+        node = self.comm.Split_type(MPI.COMM_TYPE_SHARED)
+        self.local_size = node.Get_size()
+        node.Free()
 
     def allreduce_sum(self, value: float) -> float:
         return self.comm.allreduce(float(value), op=self.MPI.SUM)
@@ -143,3 +147,14 @@ def world_comm():
             'pip install "ocean-hybrid[mpi]"'
         ) from err
     return comm if comm.size > 1 else SerialComm()
+
+
+def threads_per_rank(comm) -> int:
+    """CPU threads for each rank: the node's cores shared by its ranks (at least 1), unless
+    NUMBA_NUM_THREADS is set. Ranks that each start all cores' worth of threads
+    oversubscribe the node and wait on each other's time slices at every message."""
+    import os
+
+    if "NUMBA_NUM_THREADS" in os.environ:
+        return int(os.environ["NUMBA_NUM_THREADS"])
+    return max(1, (os.cpu_count() or 1) // max(comm.local_size, 1))

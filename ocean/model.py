@@ -15,7 +15,7 @@ import numpy as np
 from ocean.backends import get_backend
 from ocean.kernels import vertical as KV
 
-from .comm import SerialComm
+from .comm import SerialComm, threads_per_rank
 from .decomposition import Decomposition
 from .dynamics.external import SurfacePressure
 from .dynamics.momentum import Momentum
@@ -40,6 +40,8 @@ class Model:
         self.settings.identifier = self.name
         setup.set_parameter(self.settings)
         self.backend = backend if hasattr(backend, "launch") else get_backend(backend)
+        if self.comm.size > 1 and hasattr(self.backend, "set_threads"):
+            self.backend.set_threads(threads_per_rank(self.comm))
         self.decomp = Decomposition.build(self.settings, self.comm.size, self.comm.rank)
         self.grid = Grid(self.settings, self.decomp, self.comm)
         setup.set_grid(self.grid)

@@ -60,6 +60,7 @@ def run_model(model, steps, output_dir, restart=None, quiet=False):
     restart_at = Schedule(s.restart_frequency, st.time)
     snapshots.write()
     start_wall, start_time = time.perf_counter(), st.time
+    quiet = quiet or model.comm.rank != 0  # one progress bar, on rank 0
     bar = tqdm(total=steps, disable=quiet, unit="step", dynamic_ncols=True, bar_format=BAR_FORMAT)
     try:
         for _ in range(steps):

@@ -4,7 +4,12 @@ from __future__ import annotations
 
 
 class Setup:
-    """Subclass and override the hooks you need. Hooks set what they own, by coordinates:
+    """Subclass and override the hooks you need. Hooks set what they own, by coordinates.
+
+    Under MPI each rank runs the hooks for its own block: ``set_grid`` sees the global
+    ``nx, ny`` and gives global widths; the later hooks see the block (``grid.nx, ny`` and
+    ``grid.coords`` are the block's, in global coordinates; ``grid.xt_global`` etc. span the
+    whole domain). Fields may also be given on the global interior: each block takes its part.
 
     - ``set_parameter(settings)``: grid size, time steps, physics switches.
     - ``set_grid(grid)``: interior cell widths ``grid.dxt``, ``grid.dyt`` (deg or m) and

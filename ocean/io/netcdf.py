@@ -8,6 +8,9 @@ created under a temporary name first and renamed.
 
 Averages are accumulated with the backend's array module (NumPy, or CuPy on a GPU) on the
 full arrays, outside the step: one device-to-host copy per written mean, not per sample.
+
+Under MPI every rank computes its block; rank 0 gathers one field at a time and writes
+the one global file (``io/gather.py``). Writers are collective: every rank calls them.
 """
 
 from __future__ import annotations
@@ -19,6 +22,7 @@ import h5netcdf
 import numpy as np
 
 from . import fields as F
+from .gather import gather_interior
 
 LOCATION_TEXT = {
     "T": "cell centre",
@@ -37,11 +41,13 @@ class NetcdfWriter:
     def __init__(self, path, model, title, append=False):
         self.path = Path(path)
         self.model = model
+        self.root = model.comm.rank == 0
         self.names = F.output_names(model.state)
         self.count = 0
         self.last_time = None
-        if not (append and self._can_append()):
+        if self.root and not (append and self._can_append()):
             self._create(title)
+        self.count, self.last_time = model.comm.bcast((self.count, self.last_time))
 
     def _can_append(self):
         """True if the existing file has this run's layout and ends at or before now."""
@@ -49,7 +55,9 @@ class NetcdfWriter:
         try:
             with h5netcdf.File(self.path, "r") as f:
                 sizes = {k: d.size for k, d in f.dimensions.items()}
-                if sizes.get("z") != g.nz or sizes.get("y") != g.ny or sizes.get("x") != g.nx:
+                if (sizes.get("z"), sizes.get("y"), sizes.get("x")) != (
+                    g.nz, g.ny_global, g.nx_global,
+                ):  # fmt: skip
                     return False
                 if any(n not in f.variables for n in self.names):
                     return False
@@ -72,11 +80,12 @@ class NetcdfWriter:
                 {"Conventions": "CF-1.8", "title": title, "source": "ocean-hybrid",
                  "setup": m.name}
             )  # fmt: skip
-            f.dimensions = {"time": None, "z": g.nz, "y": g.ny, "x": g.nx}
-            deg = g.coord_degree
-            self._coord(f, "x", g.xt[g.interior[1]], "degrees_east" if deg else "m",
+            f.dimensions = {"time": None, "z": g.nz, "y": g.ny_global, "x": g.nx_global}
+            deg, h = g.coord_degree, g.h
+            x, y = g.xt_global[h : h + g.nx_global], g.yt_global[h : h + g.ny_global]
+            self._coord(f, "x", x, "degrees_east" if deg else "m",
                         "longitude" if deg else "x", "longitude" if deg else None)  # fmt: skip
-            self._coord(f, "y", g.yt[g.interior[0]], "degrees_north" if deg else "m",
+            self._coord(f, "y", y, "degrees_north" if deg else "m",
                         "latitude" if deg else "y", "latitude" if deg else None)  # fmt: skip
             z = self._coord(f, "z", g.zt, "m", "height of the cell centre", "height")
             z.attrs["positive"] = "up"
@@ -101,14 +110,22 @@ class NetcdfWriter:
             v.attrs["standard_name"] = standard_name
         return v
 
-    def write(self, time_seconds, data):
-        """Append one record: ``data`` maps every output name to its host array."""
-        with h5netcdf.File(self.path, "a") as f:
-            n = f.dimensions["time"].size
-            f.resize_dimension("time", n + 1)
-            f.variables["time"][n] = time_seconds / 86400.0
+    def write(self, time_seconds, block_field):
+        """Append one record; ``block_field(name)`` gives this block's host interior array.
+        Collective: each field is gathered to rank 0 and written before the next."""
+        f = h5netcdf.File(self.path, "a") if self.root else None
+        try:
+            if self.root:
+                n = f.dimensions["time"].size
+                f.resize_dimension("time", n + 1)
+                f.variables["time"][n] = time_seconds / 86400.0
             for name in self.names:
-                f.variables[name][n, ...] = data[name]
+                data = gather_interior(self.model, block_field(name))
+                if self.root:
+                    f.variables[name][n, ...] = data
+        finally:
+            if self.root:
+                f.close()
         self.count += 1
         self.last_time = time_seconds
 
@@ -125,7 +142,7 @@ class Snapshots:
         last = self.writer.last_time
         if last is not None and abs(last - m.state.time) < 1e-3 * m.settings.dt_tracer:
             return False  # this time is already in the file (a continued run)
-        self.writer.write(m.state.time, {n: F.compute(m, n) for n in self.writer.names})
+        self.writer.write(m.state.time, lambda name: F.compute(m, name))
         return True
 
 
@@ -180,7 +197,6 @@ class Averages:
         if self.samples == 0:
             return False
         m = self.model
-        means = {n: finish(m, n, s) / self.samples for n, s in self.sums.items()}
-        self.writer.write(m.state.time, means)
+        self.writer.write(m.state.time, lambda n: finish(m, n, self.sums[n]) / self.samples)
         self.sums, self.samples = {}, 0
         return True

@@ -1,6 +1,12 @@
 """Restarts (HDF5): every field marked ``restart`` at all time levels, the time-level
 indices, step count and model time, and a fingerprint of the grid. Written to a temporary
-name and renamed, so an interrupted write never replaces a good restart."""
+name and renamed, so an interrupted write never replaces a good restart.
+
+Fields are stored on the global grid with its outer halo, whatever the decomposition:
+rank 0 writes them one at a time as they are gathered; every rank reads its own window
+(its block with halo), so a restart written on 4 ranks is read on 1, 2 or 6 and the run
+continues as if it had not stopped.
+"""
 
 from __future__ import annotations
 
@@ -13,32 +19,50 @@ import numpy as np
 
 from ocean.errors import SetupError
 
+from .gather import gather_with_halo, local_window
 
-def grid_fingerprint(grid) -> str:
-    """Hash of the T coordinates and the topography (same size, other grid: refused)."""
+
+def grid_fingerprint(model) -> str:
+    """Hash of the global T coordinates and topography (same size, other grid: refused);
+    the same on every rank and for every decomposition."""
+    g = model.grid
+    kbot = gather_with_halo(model, g.kbot)
+    if model.comm.rank != 0:
+        return model.comm.bcast(None)
     h = hashlib.sha256()
-    for arr in (grid.xt, grid.yt, grid.zt, grid.kbot):
+    for arr in (g.xt_global, g.yt_global, g.zt, kbot):
         h.update(np.ascontiguousarray(arr).tobytes())
-    return h.hexdigest()[:16]
+    return model.comm.bcast(h.hexdigest()[:16])
 
 
 def write_restart(model, path):
+    """Write the restart (collective: every rank calls it; rank 0 writes the file)."""
     path = Path(path)
-    st, g = model.state, model.grid
+    st, g, root = model.state, model.grid, model.comm.rank == 0
+    fingerprint = grid_fingerprint(model)
     tmp = path.with_name(path.name + ".tmp")
-    with h5py.File(tmp, "w") as f:
-        f.attrs.update(
-            {
-                "setup": model.name, "itt": st.itt, "time": st.time,
-                "taum1": st.taum1, "tau": st.tau, "taup1": st.taup1,
-                "shape": (g.nz, g.ny, g.nx), "halo": g.h, "grid": grid_fingerprint(g),
-                "nx": g.nx, "ny": g.ny, "nz": g.nz,
-            }
-        )  # fmt: skip
+    f = h5py.File(tmp, "w") if root else None
+    try:
+        if root:
+            f.attrs.update(
+                {
+                    "setup": model.name, "itt": st.itt, "time": st.time,
+                    "taum1": st.taum1, "tau": st.tau, "taup1": st.taup1,
+                    "shape": (g.nz, g.ny_global, g.nx_global), "halo": g.h,
+                    "grid": fingerprint, "nx": g.nx_global, "ny": g.ny_global, "nz": g.nz,
+                }
+            )  # fmt: skip
         for name, var in st.variables.items():
             if var.restart:
-                f.create_dataset(name, data=model.backend.to_host(st.arrays[name]))
-    os.replace(tmp, path)
+                data = gather_with_halo(model, model.backend.to_host(st.arrays[name]))
+                if root:
+                    f.create_dataset(name, data=data)
+    finally:
+        if root:
+            f.close()
+    if root:
+        os.replace(tmp, path)
+    model.comm.barrier()  # the file is complete before any rank goes on (or reads it)
 
 
 def read_restart(model, path):
@@ -47,6 +71,8 @@ def read_restart(model, path):
     if not path.is_file():
         raise SetupError(f"restart file {str(path)!r} does not exist")
     st, g = model.state, model.grid
+    fingerprint = grid_fingerprint(model)
+    nz, ny, nx = g.nz, g.ny_global, g.nx_global
     try:
         f = h5py.File(path, "r")
     except OSError as err:
@@ -55,12 +81,12 @@ def read_restart(model, path):
         if "shape" not in f.attrs or "grid" not in f.attrs:
             raise SetupError(f"{str(path)!r} is not an ocean-hybrid restart file")
         shape = tuple(int(n) for n in f.attrs["shape"])
-        if shape != (g.nz, g.ny, g.nx) or int(f.attrs["halo"]) != g.h:
+        if shape != (nz, ny, nx) or int(f.attrs["halo"]) != g.h:
             raise SetupError(
                 f"restart {str(path)!r} is for a grid of (nz, ny, nx) = {shape} with halo "
-                f"{int(f.attrs['halo'])}; this run has {(g.nz, g.ny, g.nx)} with halo {g.h}"
+                f"{int(f.attrs['halo'])}; this run has {(nz, ny, nx)} with halo {g.h}"
             )
-        if f.attrs["grid"] != grid_fingerprint(g):
+        if f.attrs["grid"] != fingerprint:
             raise SetupError(
                 f"restart {str(path)!r} has the same size {shape} but other coordinates or "
                 "topography than this run's grid"
@@ -69,12 +95,20 @@ def read_restart(model, path):
         for name in names:  # check everything before touching the state
             if name not in f:
                 raise SetupError(f"restart {str(path)!r} lacks the field {name!r}")
-            if f[name].shape != tuple(st.arrays[name].shape):
+            needed = _global_shape(model, st.arrays[name].shape)
+            if f[name].shape != needed:
                 raise SetupError(
                     f"restart {str(path)!r}: field {name!r} has shape {f[name].shape}, "
-                    f"this run needs {tuple(st.arrays[name].shape)}"
+                    f"this run needs {needed}"
                 )
+        j0, j1, i0, i1 = local_window(model)
         for name in names:
-            model.backend.copy(st.arrays[name], model.backend.asarray(f[name][...]))
+            block = f[name][..., j0:j1, i0:i1]
+            model.backend.copy(st.arrays[name], model.backend.asarray(block))
         st.itt, st.time = int(f.attrs["itt"]), float(f.attrs["time"])
         st.taum1, st.tau, st.taup1 = (int(f.attrs[k]) for k in ("taum1", "tau", "taup1"))
+
+
+def _global_shape(model, local_shape):
+    g = model.grid
+    return tuple(local_shape[:-2]) + (g.ny_global + 2 * g.h, g.nx_global + 2 * g.h)

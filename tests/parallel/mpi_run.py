@@ -1,0 +1,121 @@
+"""Run under mpiexec by the parallel tests (not collected by pytest: no ``test_`` prefix).
+
+``python mpi_run.py model SETUP OUT.npz STEPS [--restart-in F] [--restart-out F] [-s NAME VALUE]``
+runs the example ``SETUP`` on every rank and writes, from rank 0, the global interior of
+every restart field at every time level (in time-level order taum1, tau, taup1) to OUT.
+
+``python mpi_run.py halo OUT.npz NX NY PERIODIC H`` checks the halo exchange of one
+decomposition (the rank count) against the global pattern and writes the mismatch count.
+"""
+
+import argparse
+import sys
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def run_model(args, comm):
+    from ocean.io.gather import gather_interior
+    from ocean.io.restart import read_restart, write_restart
+    from ocean.loader import load_setup
+    from ocean.model import Model
+
+    setup = load_setup(ROOT / "examples" / f"{args.setup}.py")()
+    settings = dict(args.s)
+    model = Model(setup, backend="cpu", settings=settings, comm=comm)
+    if args.restart_in:
+        read_restart(model, args.restart_in)
+    model.run(args.steps)
+    if args.restart_out:
+        write_restart(model, args.restart_out)
+    st = model.state
+    order = (st.taum1, st.tau, st.taup1)
+    result = {}
+    for name, var in st.variables.items():
+        if not var.restart:
+            continue
+        host = model.backend.to_host(st.arrays[name])
+        if var.levels > 1:
+            host = host[list(order)]
+        result[name] = gather_interior(model, host[(Ellipsis,) + model.grid.interior])
+    if comm.rank == 0:
+        np.savez(args.out, itt=st.itt, time=st.time, **result)
+
+
+def run_halo(args, comm):
+    from ocean.backends import get_backend
+    from ocean.decomposition import Decomposition, automatic_layout
+    from ocean.halo import HaloExchange
+
+    px, py = automatic_layout(comm.size, args.nx, args.ny) if args.px == 0 else (args.px, args.py)
+    decomp = Decomposition(args.nx, args.ny, px, py, comm.rank, args.h, bool(args.periodic))
+    decomp.check()
+    mismatches = check_halo(decomp, HaloExchange(decomp, comm, get_backend("cpu")))
+    total = comm.gather_to_root(mismatches)
+    if comm.rank == 0:
+        np.savez(args.out, mismatches=np.array(total), layout=np.array([px, py]))
+
+
+def pattern(decomp, nz):
+    """(initial, expected) block arrays: the code of the global position inside the domain,
+    a marker of it beyond the domain's edges. At first a block holds only what it owns (its
+    interior, and the cells beyond the edge whose nearest domain cell is in its interior),
+    NaN elsewhere."""
+    h, ny, nx = decomp.halo, decomp.local_ny, decomp.local_nx
+    jg = decomp.j0 - h + np.arange(ny + 2 * h)[:, None]
+    ig = decomp.i0 - h + np.arange(nx + 2 * h)[None, :]
+    if decomp.periodic_x:
+        ig = ig % decomp.nx
+    inside = (jg >= 0) & (jg < decomp.ny) & (ig >= 0) & (ig < decomp.nx)
+    k = np.arange(nz)[:, None, None]
+    code = 1e6 * k + 1000.0 * jg + ig + 0.5
+    marker = -(1e6 * k + 1000.0 * (jg + 10) + (ig + 10))
+    expected = np.where(inside, code, marker)
+    nearest_j = np.clip(jg, 0, decomp.ny - 1)
+    nearest_i = np.clip(ig, 0, decomp.nx - 1)
+    own = (
+        (nearest_j >= decomp.j0) & (nearest_j < decomp.j0 + ny)
+        & (nearest_i >= decomp.i0) & (nearest_i < decomp.i0 + nx)
+    )  # fmt: skip
+    initial = np.where(own, expected, np.nan)
+    return initial, expected
+
+
+def check_halo(decomp, halo):
+    """Exchange a 3-D and a 2-D field together; count cells that differ from the pattern."""
+    f3, e3 = pattern(decomp, 3)
+    f2, e2 = pattern(decomp, 1)
+    f2, e2 = f2[0].copy(), e2[0]
+    halo.exchange(f3, f2)
+    return int((f3 != e3).sum() + (f2 != e2).sum())
+
+
+def main():
+    from ocean.comm import MpiComm, SerialComm
+
+    p = argparse.ArgumentParser()
+    sub = p.add_subparsers(dest="mode", required=True)
+    m = sub.add_parser("model")
+    m.add_argument("setup")
+    m.add_argument("out")
+    m.add_argument("steps", type=int)
+    m.add_argument("--restart-in")
+    m.add_argument("--restart-out")
+    m.add_argument("-s", nargs=2, action="append", default=[])
+    hp = sub.add_parser("halo")
+    hp.add_argument("out")
+    for name in ("nx", "ny", "periodic", "h"):
+        hp.add_argument(name, type=int)
+    hp.add_argument("--px", type=int, default=0)
+    hp.add_argument("--py", type=int, default=0)
+    args = p.parse_args()
+    comm = MpiComm()
+    comm = comm if comm.size > 1 else SerialComm()
+    (run_model if args.mode == "model" else run_halo)(args, comm)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
