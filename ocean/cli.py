@@ -39,7 +39,7 @@ def build_parser():
     length.add_argument("--days", type=float, help="model days to run (default: runlen)")
     run.add_argument("--backend", choices=("cpu", "cuda"), default=None)
     run.add_argument("--decomp", nargs=2, type=int, metavar=("PX", "PY"), default=None,
-                     help="MPI blocks in x and y (default: automatic from the rank count)")  # fmt: skip
+                     help="MPI blocks in x and y (default: automatic)")  # fmt: skip
     run.add_argument("--output-dir", default=".", help="folder for output and restarts")
     run.add_argument("--restart", default=None, help="restart file to start from")
     run.add_argument("--quiet", action="store_true", help="no progress bar")
