@@ -41,8 +41,10 @@ def run_model(args, comm):
         if var.levels > 1:
             host = host[list(order)]
         result[name] = gather_interior(model, host[(Ellipsis,) + model.grid.interior])
+    g = model.grid
+    spacing = min(g.dxt_m.min(), g.dyt_m.min())
     if comm.rank == 0:
-        np.savez(args.out, itt=st.itt, time=st.time, **result)
+        np.savez(args.out, itt=st.itt, time=st.time, min_dx=spacing, dzt=g.dzt, **result)
 
 
 def run_halo(args, comm):

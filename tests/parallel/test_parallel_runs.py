@@ -1,0 +1,165 @@
+"""Whole runs on 1, 2 and 4 ranks: the same answer whatever the decomposition.
+
+With ``reproducible_sums`` (the default) global sums are exact, so every layout must give
+the bit-identical state after 20 steps; without them the sums of the pressure solver
+differ in the last bits and the states agree to round-off (1e-12 relative, justified in
+``test_plain_sums_agree_to_round_off``). Restarts written on 4 ranks continue on 1 and 2
+ranks bit-identically; an error on one rank stops every rank with its message.
+"""
+
+import subprocess
+import sys
+
+import h5py
+import numpy as np
+import pytest
+import xarray as xr
+from helpers import mpirun, run_script
+
+STEPS = 20
+LAYOUTS = [(2, (2, 1)), (2, (1, 2)), (4, (2, 2)), (4, (4, 1))]
+
+
+def run(tmp_path, setup, ranks, layout=None, steps=STEPS, settings=(), tag="", **restart):
+    out = tmp_path / f"{setup}-{ranks}-{layout}-{tag}.npz"
+    args = ["model", setup, out, steps]
+    if layout is not None:
+        args += ["-s", "decomp_x", layout[0], "-s", "decomp_y", layout[1]]
+    for name, value in settings:
+        args += ["-s", name, value]
+    for key, path in restart.items():
+        args += [f"--{key.replace('_', '-')}", path]
+    run_script(ranks, *args)
+    return dict(np.load(out))
+
+
+@pytest.fixture(scope="module")
+def one_rank(tmp_path_factory):
+    tmp = tmp_path_factory.mktemp("one-rank")
+    return {setup: run(tmp, setup, 1) for setup in ("acc", "double_gyre")}
+
+
+def assert_identical(a, b):
+    assert a.keys() == b.keys()
+    for name in a:
+        assert np.array_equal(a[name], b[name]), f"{name} differs"
+        # the run did something: the fields moved away from a state at rest
+    assert np.abs(a["u"]).max() > 0 and np.abs(a["psi"]).max() > 0
+
+
+@pytest.mark.parametrize("setup", ["acc", "double_gyre"])
+@pytest.mark.parametrize("ranks, layout", LAYOUTS)
+def test_decomposed_run_is_bit_identical(tmp_path, one_rank, setup, ranks, layout):
+    assert_identical(run(tmp_path, setup, ranks, layout), one_rank[setup])
+
+
+PROGNOSTIC = ("u", "v", "psi", "temp", "salt", "rho")
+
+
+def term_scale(state, name):
+    """Size of the terms a diagnosed field is a difference of (its round-off is relative to
+    them, not to the field, which can be ~0: dsalt of a uniform salinity is pure round-off):
+    w ~ U dz / dx (continuity), dX ~ U X / dx (advection), N^2 ~ g rho / (rho_0 dz). For
+    du, dv the Coriolis and pressure terms are larger still; their own size is used then."""
+    speed = max(np.abs(state["u"]).max(), np.abs(state["v"]).max())
+    dx, dz = float(state["min_dx"]), state["dzt"]
+    if name == "w":
+        return speed * dz.max() / dx
+    if name == "Nsqr":
+        return 9.81 * np.abs(state["rho"]).max() / (1024.0 * dz.min())
+    source = {"du": "u", "dv": "v"}.get(name, name[1:])
+    return speed * np.abs(state[source]).max() / dx
+
+
+@pytest.mark.parametrize("setup", ["acc", "double_gyre"])
+def test_plain_sums_agree_to_round_off(tmp_path, setup):
+    """Plain (order-dependent) sums: the state agrees to 1e-12 relative. The solver's dot
+    products change in the last bit with the summation order; over 20 steps that moved the
+    prognostic fields by at most 2e-13 of their size (measured, ACC and double gyre)."""
+    plain = [("reproducible_sums", "false")]
+    a = run(tmp_path, setup, 1, settings=plain, tag="plain")
+    b = run(tmp_path, setup, 4, (2, 2), settings=plain, tag="plain")
+    assert any(not np.array_equal(a[n], b[n]) for n in PROGNOSTIC), "sums were exact anyway"
+    for name in a:
+        if a[name].ndim < 3:
+            continue
+        scale = np.abs(a[name]).max()
+        if name not in PROGNOSTIC:  # the terms are at least as large as their sum
+            scale = max(scale, term_scale(a, name))
+        assert np.abs(a[name] - b[name]).max() <= 1e-12 * scale, name
+
+
+@pytest.mark.parametrize("ranks, layout", [(1, None), (2, (1, 2))])
+def test_restart_from_four_ranks_continues_bit_identically(tmp_path, one_rank, ranks, layout):
+    restart = tmp_path / "four.h5"
+    run(tmp_path, "acc", 4, (2, 2), steps=STEPS // 2, restart_out=restart, tag="first")
+    second = run(tmp_path, "acc", ranks, layout, steps=STEPS // 2, restart_in=restart)
+    assert int(second["itt"]) == STEPS
+    assert_identical(second, one_rank["acc"])
+
+
+BOX = """
+import numpy as np
+from ocean import Setup
+from ocean.errors import SetupError
+
+class Box(Setup):
+    name = "box"
+    def set_parameter(self, s):
+        s.nx, s.ny, s.nz = 8, 8, 2
+        s.dt_mom = s.dt_tracer = 600.0
+        s.check_interval = 1
+    def set_grid(self, grid):
+        grid.dxt, grid.dyt, grid.dzt = np.full(8, 1e4), np.full(8, 1e4), np.array([75.0, 75.0])
+    def set_coriolis(self, grid):
+        grid.coriolis_t = 1e-4
+    def set_initial_conditions(self, state):
+        state.set("temp", 10.0)
+        state.set("salt", 35.0)
+        if {fail_setup} and state.grid.j0 > 0:
+            raise SetupError("the forcing file has no data for the northern blocks")
+    def after_timestep(self, state):
+        if state.itt == 3 and state.grid.i0 > 0 and state.grid.j0 > 0:
+            state.arrays["temp"][state.taup1][1, 3, 2] = np.nan if {nan} else 10.0
+"""
+
+
+def ocean_run(tmp_path, ranks, *args, fail_setup=False, nan=False):
+    setup = tmp_path / "box.py"
+    setup.write_text(BOX.format(fail_setup=fail_setup, nan=nan))
+    cmd = [sys.executable, "-m", "ocean", "run", setup, "--quiet", "--output-dir", tmp_path, *args]
+    return mpirun(ranks, *cmd, timeout=120, check=False)
+
+
+def test_error_on_one_rank_stops_every_rank_with_its_message(tmp_path):
+    result = ocean_run(tmp_path, 4, "--steps", "4", "--decomp", "2", "2", fail_setup=True)
+    assert result.returncode != 0
+    assert "the forcing file has no data for the northern blocks" in result.stderr
+    assert "[rank 2 of 4]" in result.stderr or "[rank 3 of 4]" in result.stderr
+
+
+def test_nan_on_one_rank_stops_every_rank_naming_the_global_cell(tmp_path):
+    result = ocean_run(tmp_path, 4, "--steps", "8", "--decomp", "2", "2", nan=True)
+    assert result.returncode == 1, result.stderr
+    # block (1, 1) starts at global (j, i) = (4, 4); halo 2: local (3, 2) is interior (1, 0)
+    assert result.stderr.count("temp is not finite at k=1") == 1, result.stderr
+    assert "j=5, i=4" in result.stderr and "at step 3" in result.stderr
+    assert "Abort" not in result.stderr  # every rank stopped by itself
+
+
+def test_cli_output_on_four_ranks_equals_one_rank(tmp_path):
+    acc = str(__import__("pathlib").Path(__file__).resolve().parents[2] / "examples" / "acc.py")
+    common = ["--steps", "6", "--quiet", "-s", "snapshot_frequency", str(2 * 43200.0)]
+    one, four = tmp_path / "one", tmp_path / "four"
+    subprocess.run([sys.executable, "-m", "ocean", "run", acc, "--output-dir", one, *common],
+                   check=True, timeout=120)  # fmt: skip
+    cmd = [sys.executable, "-m", "ocean", "run", acc, "--output-dir", four, "--decomp", "2", "2"]
+    mpirun(4, *cmd, *common, timeout=120)
+    a, b = xr.open_dataset(one / "acc.snapshot.nc"), xr.open_dataset(four / "acc.snapshot.nc")
+    assert a.sizes == b.sizes and a.sizes["time"] >= 3
+    for var in a.data_vars:
+        assert np.array_equal(a[var].values, b[var].values, equal_nan=True), var
+    with h5py.File(one / "acc.restart.h5") as ra, h5py.File(four / "acc.restart.h5") as rb:
+        assert ra.attrs["grid"] == rb.attrs["grid"] and sorted(ra) == sorted(rb)
+        for name in ra:
+            assert np.array_equal(ra[name][...], rb[name][...]), name
