@@ -22,6 +22,7 @@ def machine_info() -> dict:
         pass
     return {
         "date": datetime.date.today().isoformat(),
+        "host": platform.node(),
         "cpu": cpu,
         "cores": os.cpu_count(),
         "numba_threads": numba.get_num_threads(),

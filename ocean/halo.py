@@ -78,6 +78,12 @@ class HaloExchange:
         self.decomp, self.comm, self.backend = decomp, comm, backend
         self.messages = build_messages(decomp)
         self.rank = decomp.rank
+        #: True if any message goes to or comes from another rank
+        self.remote = any(
+            peer is not None and peer != self.rank
+            for msg in self.messages
+            for peer in (msg.source, msg.dest)
+        )
         # device arrays go through host copies unless the MPI library reads device memory
         self.staging = backend.xp is not np and not gpu_aware
         self._buffers = {}

@@ -25,6 +25,7 @@ from .halo import HaloExchange
 from .monitor import Monitor
 from .settings import Settings
 from .state import State
+from .timers import Timers
 
 DEVICE_METRICS_1D = ("dxt", "dxu", "dyt", "dyu", "dzt", "dzw", "zt", "cost", "cosu", "tantr")
 
@@ -42,6 +43,7 @@ class Model:
         self.backend = backend if hasattr(backend, "launch") else get_backend(backend)
         if self.comm.size > 1 and hasattr(self.backend, "set_threads"):
             self.backend.set_threads(threads_per_rank(self.comm))
+        self.timers = Timers()
         self.decomp = Decomposition.build(self.settings, self.comm.size, self.comm.rank)
         self.grid = Grid(self.settings, self.decomp, self.comm)
         setup.set_grid(self.grid)
@@ -89,7 +91,8 @@ class Model:
     def fill_halo(self, *fields):
         """Fill the halos of ``fields`` from the neighbouring blocks (periodic in x where
         the grid is); halos beyond a closed edge of the domain are left as they are."""
-        self.halo.exchange(*fields)
+        with self.timers("halo"):
+            self.halo.exchange(*fields)
 
     def vertical_velocity(self, level):
         st, d = self.state, self.dev
@@ -101,6 +104,10 @@ class Model:
 
     # -- time stepping ----------------------------------------------------------------
     def step(self):
+        with self.timers("step"):
+            self._step()
+
+    def _step(self):
         st, s, d, b = self.state, self.settings, self.dev, self.backend
         tau, taup1 = st.tau, st.taup1
         b.launch(

@@ -44,6 +44,22 @@ def operator_coefficients(grid, settings):
     return coef_e, coef_n, fs, inv_diag
 
 
+def split_frame(box):
+    """(inner, frame): the box less its one-cell frame (None if nothing is left), and the
+    frame as four boxes (south and north rows, west and east columns between them)."""
+    k0, k1, j0, j1, i0, i1 = box
+    if j1 - j0 < 3 or i1 - i0 < 3:
+        return None, [box]
+    inner = (k0, k1, j0 + 1, j1 - 1, i0 + 1, i1 - 1)
+    frame = [
+        (k0, k1, j0, j0 + 1, i0, i1),
+        (k0, k1, j1 - 1, j1, i0, i1),
+        (k0, k1, j0 + 1, j1 - 1, i0, i0 + 1),
+        (k0, k1, j0 + 1, j1 - 1, i1 - 1, i1),
+    ]
+    return inner, frame
+
+
 class SurfacePressure:
     def __init__(self, model):
         self.model = model
@@ -52,6 +68,7 @@ class SurfacePressure:
         self.coef_e, self.coef_n, self.fs_coef, self.inv_diag = (b.asarray(a) for a in arrays)
         shape = model.grid.shape2
         self.rhs, self.r, self.z, self.p, self.ap = (b.zeros(shape) for _ in range(5))
+        self.inner_box, self.frame_boxes = split_frame(model.grid.box(k1=1))
         self.iterations = 0
         self.rigid_lid = model.settings.external_mode == "rigid_lid"
         self.reproducible = model.settings.reproducible_sums
@@ -59,6 +76,10 @@ class SurfacePressure:
         self.total_area = self.dot(self.area, b.asarray(np.ones(shape)))
 
     def step(self):
+        with self.model.timers("solver"):
+            self._step()
+
+    def _step(self):
         """psi[taup1] from u*, v*; then u, v[taup1] corrected by its gradient."""
         m = self.model
         st, s, d, b = m.state, m.settings, m.dev, m.backend
@@ -84,10 +105,26 @@ class SurfacePressure:
         m.fill_halo(st.u[st.taup1], st.v[st.taup1])
 
     def apply(self, x, out):
+        """out = N x. The halo exchange of x overlaps the cells that do not need it; the
+        one-cell frame along the block's edges follows when the halo has arrived."""
         m = self.model
-        m.fill_halo(x)
-        m.backend.launch(
-            KP.surface_pressure_operator, m.grid.box(k1=1),
+        if not m.halo.remote:  # nothing to wait for: one launch over the whole box
+            m.fill_halo(x)
+            self._operator(x, out, m.grid.box(k1=1))
+            return
+        with m.timers("halo"):
+            m.halo.start(x)
+        inner, frame = self.inner_box, self.frame_boxes
+        if inner is not None:
+            self._operator(x, out, inner)
+        with m.timers("halo"):
+            m.halo.finish()
+        for box in frame:
+            self._operator(x, out, box)
+
+    def _operator(self, x, out, box):
+        self.model.backend.launch(
+            KP.surface_pressure_operator, box,
             as3d(x), self.coef_e, self.coef_n, self.fs_coef, as3d(out),
         )  # fmt: skip
 
@@ -95,9 +132,10 @@ class SurfacePressure:
         """Global sum of a*b over the interior: exact (the same on any decomposition) under
         ``reproducible_sums``, else a plain sum per block and across ranks."""
         m = self.model
-        if self.reproducible:
-            return m.comm.exact_sum(m.backend.dot2_exact(a, b, m.grid.box2()))
-        return m.comm.allreduce_sum(m.backend.dot2(a, b, m.grid.box2()))
+        with m.timers("reduction"):
+            if self.reproducible:
+                return m.comm.exact_sum(m.backend.dot2_exact(a, b, m.grid.box2()))
+            return m.comm.allreduce_sum(m.backend.dot2(a, b, m.grid.box2()))
 
     def solve(self, rhs, x) -> int:
         """Solve N x = rhs in place (x holds the first guess); return the iterations."""
