@@ -56,16 +56,6 @@ def _accumulate(acc, bits):
 
 
 @numba.njit(cache=True)
-def _box_products(a, b, j0, j1, i0, i1, out):
-    n = 0
-    for j in range(j0, j1):
-        for i in range(i0, i1):
-            out[n] = a[j, i] * b[j, i]
-            n += 1
-    return n
-
-
-@numba.njit(cache=True)
 def normalise(acc):
     """Carry every limb into the next so that each lies in [0, 2^32) (the top one signed)."""
     for m in range(acc.size - 1):
@@ -87,15 +77,24 @@ def accumulate(acc: np.ndarray, values: np.ndarray) -> np.ndarray:
     return normalise(acc)
 
 
-def box_dot_exact(a, b, box, scratch=None) -> np.ndarray:
-    """Accumulator of sum a*b over the 2-D box (j0, j1, i0, i1) of host arrays.
-    ``scratch``: a float64 work array of at least the box size (allocated if None)."""
-    j0, j1, i0, i1 = box
-    size = max(j1 - j0, 0) * max(i1 - i0, 0)
-    if scratch is None or scratch.size < size:
-        scratch = np.empty(size)
-    n = _box_products(a, b, j0, j1, i0, i1, scratch)
-    return accumulate(new_accumulator(), scratch[:n])
+@numba.njit(cache=True)
+def _box_dot(a, b, j0, j1, i0, i1, acc, cell):
+    """acc += sum a*b exactly; ``cell`` is a float64[1] whose int64 view gives the bits."""
+    bits = cell.view(np.int64)
+    for j in range(j0, j1):
+        for i in range(i0, i1):
+            cell[0] = a[j, i] * b[j, i]
+            if not _add(acc, bits[0]):
+                return False
+    return True
+
+
+def box_dot_exact(a, b, box) -> np.ndarray:
+    """Accumulator of sum a*b over the 2-D box (j0, j1, i0, i1) of host arrays."""
+    acc = new_accumulator()
+    if not _box_dot(a, b, *box, acc, np.zeros(1)):
+        raise FloatingPointError("exact dot product of values that are not finite")
+    return normalise(acc)
 
 
 def to_float(acc: np.ndarray) -> float:

@@ -87,11 +87,7 @@ class HostPrimitives:
 
     def dot2_exact(self, a, b, box):
         """Exact accumulator (``backends/exact_sum.py``) of sum a*b over the 2-D box."""
-        size = (box[1] - box[0]) * (box[3] - box[2])
-        scratch = self.__dict__.get("_dot_scratch")
-        if scratch is None or scratch.size < size:
-            scratch = self._dot_scratch = np.empty(size)
-        return box_dot_exact(a, b, box, scratch)
+        return box_dot_exact(a, b, box)
 
     def weighted_sum(self, a, w, box):
         """sum a*w over the 3-D box (k0, k1, j0, j1, i0, i1)."""

@@ -10,8 +10,9 @@ categories (``ocean/timers.py``: exclusive timers, compute = the rest of the ste
 
 Usage: ``python benchmarks/scaling.py [--ranks 1,2] [--strong 240x160x30] [--weak-block
 120x80x30] [--steps 20]``. Prints a table, writes ``benchmarks/results/scaling-<host>.json``.
-On a machine with fewer cores than ranks the ranks share cores: efficiency there measures
-oversubscription, not the code (the table says how many cores there were).
+Each rank runs ``--threads-per-rank`` Numba threads (default 1), so N ranks use N cores and
+the efficiency is per core. On a machine with fewer cores than ranks x threads the ranks
+share cores: efficiency there measures oversubscription, not the code.
 """
 
 from __future__ import annotations
@@ -103,8 +104,7 @@ def run_job(size, ranks, args, decomp=None):
     env = dict(os.environ)
     env.setdefault("NUMBA_CACHE_DIR", str(ROOT / "build" / "numba-cache"))
     env.setdefault("OCEAN_CACHE_DIR", str(ROOT / "build" / "ocean-cache"))
-    if ranks == 1:  # the same thread count a rank gets under MPI (cores / ranks per node)
-        env.setdefault("NUMBA_NUM_THREADS", str(os.cpu_count() or 1))
+    env["NUMBA_NUM_THREADS"] = str(args.threads_per_rank)  # N ranks use N x this many cores
     out = subprocess.run(cmd, capture_output=True, text=True, env=env, timeout=3600)
     if out.returncode != 0:
         raise SystemExit(f"{' '.join(cmd)} failed:\n{out.stderr[-3000:]}")
@@ -134,6 +134,7 @@ def main():
     p.add_argument("--steps", type=int, default=20)
     p.add_argument("--warmup", type=int, default=3)
     p.add_argument("--reproducible", default="true", choices=("true", "false"))
+    p.add_argument("--threads-per-rank", type=int, default=1)
     p.add_argument("--worker", help=argparse.SUPPRESS)
     p.add_argument("--decomp", help=argparse.SUPPRESS)
     p.add_argument("--out", default=None)
@@ -151,13 +152,15 @@ def main():
               f"{'speedup':>7s} {'effic.':>7s}  {'%comp':>5s} {'%halo':>5s} {'%solv':>5s} "
               f"{'%red':>5s}   {'CG it':>6s}")  # fmt: skip
     info = machine_info()
-    print(f"machine: {info}")
+    print(f"machine: {info}; {args.threads_per_rank} thread(s) per rank, "
+          f"reproducible_sums={args.reproducible}")  # fmt: skip
     print(header)
     for kind in ("strong", "weak"):
         for r in results[kind]:
             print(row_text(kind, r, results[kind][0]))
     report = {"machine": info, "date": time.strftime("%Y-%m-%d"), "steps": args.steps,
-              "reproducible_sums": args.reproducible, "results": results}  # fmt: skip
+              "reproducible_sums": args.reproducible, "threads_per_rank": args.threads_per_rank,
+              "results": results}  # fmt: skip
     out = Path(args.out) if args.out else HERE / "results" / f"scaling-{info['host']}.json"
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(report, indent=1))

@@ -39,6 +39,12 @@ class SerialComm:
     def exact_sum(self, accumulator: np.ndarray) -> float:
         return to_float(accumulator)
 
+    def exact_sums(self, accumulators: np.ndarray) -> list[float]:
+        return [to_float(acc) for acc in accumulators]
+
+    def allreduce_sums(self, values) -> list[float]:
+        return [float(v) for v in values]
+
     def first_message(self, message):
         """The message of the lowest rank that has one (None if no rank has), on every rank."""
         return message
@@ -92,9 +98,22 @@ class MpiComm:
         return bool(self.comm.allreduce(1 if flag else 0, op=self.MPI.MAX))
 
     def exact_sum(self, accumulator: np.ndarray) -> float:
-        total = np.empty_like(accumulator)
-        self.comm.Allreduce(normalise(accumulator), total, op=self.MPI.SUM)
-        return to_float(total)
+        return self.exact_sums(accumulator[None])[0]
+
+    def exact_sums(self, accumulators: np.ndarray) -> list[float]:
+        """Several exact sums in one message: ``accumulators`` is [sum, limb]."""
+        for acc in accumulators:
+            normalise(acc)
+        total = np.empty_like(accumulators)
+        self.comm.Allreduce(accumulators, total, op=self.MPI.SUM)
+        return [to_float(acc) for acc in total]
+
+    def allreduce_sums(self, values) -> list[float]:
+        """Several plain sums in one message."""
+        local = np.asarray(values, dtype=np.float64)
+        total = np.empty_like(local)
+        self.comm.Allreduce(local, total, op=self.MPI.SUM)
+        return total.tolist()
 
     def first_message(self, message):
         """The message of the lowest rank that has one (None if no rank has), on every rank."""

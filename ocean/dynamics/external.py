@@ -129,13 +129,18 @@ class SurfacePressure:
         )  # fmt: skip
 
     def dot(self, a, b):
-        """Global sum of a*b over the interior: exact (the same on any decomposition) under
-        ``reproducible_sums``, else a plain sum per block and across ranks."""
+        return self.dots((a, b))[0]
+
+    def dots(self, *pairs):
+        """Global sums of a*b over the interior for each pair (a, b), in one message: exact
+        (the same on any decomposition) under ``reproducible_sums``, else plain sums per
+        block and across ranks."""
         m = self.model
+        box, b = m.grid.box2(), m.backend
         with m.timers("reduction"):
             if self.reproducible:
-                return m.comm.exact_sum(m.backend.dot2_exact(a, b, m.grid.box2()))
-            return m.comm.allreduce_sum(m.backend.dot2(a, b, m.grid.box2()))
+                return m.comm.exact_sums(np.stack([b.dot2_exact(x, y, box) for x, y in pairs]))
+            return m.comm.allreduce_sums([b.dot2(x, y, box) for x, y in pairs])
 
     def solve(self, rhs, x) -> int:
         """Solve N x = rhs in place (x holds the first guess); return the iterations."""
@@ -164,9 +169,9 @@ class SurfacePressure:
             alpha = rz / pap
             b.launch(KP.cg_step, box, as3d(x), as3d(r), as3d(p), as3d(ap), alpha,
                      self.inv_diag, as3d(z))  # fmt: skip
-            if math.sqrt(self.dot(r, r)) <= tol:
+            rr, rz_new = self.dots((r, r), (r, z))
+            if math.sqrt(rr) <= tol:
                 return it
-            rz_new = self.dot(r, z)
             b.launch(KP.cg_direction, box, as3d(z), rz_new / rz, as3d(p))
             rz = rz_new
         raise ModelError(
