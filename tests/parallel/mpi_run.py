@@ -55,7 +55,8 @@ def run_halo(args, comm):
     px, py = automatic_layout(comm.size, args.nx, args.ny) if args.px == 0 else (args.px, args.py)
     decomp = Decomposition(args.nx, args.ny, px, py, comm.rank, args.h, bool(args.periodic))
     decomp.check()
-    mismatches = check_halo(decomp, HaloExchange(decomp, comm, get_backend("cpu")))
+    backend = get_backend(args.backend)
+    mismatches = check_halo(decomp, HaloExchange(decomp, comm, backend), backend)
     total = comm.gather_to_root(mismatches)
     if comm.rank == 0:
         np.savez(args.out, mismatches=np.array(total), layout=np.array([px, py]))
@@ -86,12 +87,16 @@ def pattern(decomp, nz):
     return initial, expected
 
 
-def check_halo(decomp, halo):
+def check_halo(decomp, halo, backend=None):
     """Exchange a 3-D and a 2-D field together; count cells that differ from the pattern."""
     f3, e3 = pattern(decomp, 3)
     f2, e2 = pattern(decomp, 1)
     f2, e2 = f2[0].copy(), e2[0]
+    if backend is not None:
+        f3, f2 = backend.asarray(f3), backend.asarray(f2)
     halo.exchange(f3, f2)
+    if backend is not None:
+        f3, f2 = backend.to_host(f3), backend.to_host(f2)
     return int((f3 != e3).sum() + (f2 != e2).sum())
 
 
@@ -113,6 +118,7 @@ def main():
         hp.add_argument(name, type=int)
     hp.add_argument("--px", type=int, default=0)
     hp.add_argument("--py", type=int, default=0)
+    hp.add_argument("--backend", default="cpu")
     args = p.parse_args()
     comm = MpiComm()
     comm = comm if comm.size > 1 else SerialComm()
