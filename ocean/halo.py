@@ -154,19 +154,19 @@ class HaloExchange:
         return self._buffers[key]
 
     def _pack(self, fields, box, buffer):
-        j0, j1, i0, i1 = box
-        level0 = 0
-        for f in fields:
-            self.backend.launch(
-                KH.pack_strip, (0, f.shape[0], j0, j1, i0, i1), f, j0, i0, level0, buffer
-            )
-            level0 += f.shape[0]
+        self._per_field(KH.pack_strip, fields, box, lambda f, j0, i0, lev: (f, j0, i0, lev, buffer))
 
     def _unpack(self, buffer, box, fields):
+        self._per_field(
+            KH.unpack_strip, fields, box, lambda f, j0, i0, lev: (buffer, j0, i0, lev, f)
+        )
+
+    def _per_field(self, kernel, fields, box, arguments):
+        """Launch ``kernel`` over ``box`` for each field; field n's levels follow those of
+        the fields before it in the buffer."""
         j0, j1, i0, i1 = box
         level0 = 0
         for f in fields:
-            self.backend.launch(
-                KH.unpack_strip, (0, f.shape[0], j0, j1, i0, i1), buffer, j0, i0, level0, f
-            )
+            region = (0, f.shape[0], j0, j1, i0, i1)
+            self.backend.launch(kernel, region, *arguments(f, j0, i0, level0))
             level0 += f.shape[0]
