@@ -1,8 +1,9 @@
 """Run under mpiexec by the parallel tests (not collected by pytest: no ``test_`` prefix).
 
 ``python mpi_run.py model SETUP OUT.npz STEPS [--restart-in F] [--restart-out F] [-s NAME VALUE]``
-runs the example ``SETUP`` on every rank and writes, from rank 0, the global interior of
-every restart field at every time level (in time-level order taum1, tau, taup1) to OUT.
+runs the example ``SETUP`` (or the setup file SETUP.py) on every rank and writes, from rank
+0, the global interior of every restart field at every time level (in time-level order
+taum1, tau, taup1) to OUT.
 
 ``python mpi_run.py halo OUT.npz NX NY PERIODIC H`` checks the halo exchange of one
 decomposition (the rank count) against the global pattern and writes the mismatch count.
@@ -23,7 +24,8 @@ def run_model(args, comm):
     from ocean.loader import load_setup
     from ocean.model import Model
 
-    setup = load_setup(ROOT / "examples" / f"{args.setup}.py")()
+    path = Path(args.setup) if args.setup.endswith(".py") else ROOT / "examples" / args.setup
+    setup = load_setup(path.with_suffix(".py"))()
     settings = dict(args.s)
     model = Model(setup, backend="cpu", settings=settings, comm=comm)
     if args.restart_in:

@@ -9,6 +9,7 @@ ranks bit-identically; an error on one rank stops every rank with its message.
 
 import subprocess
 import sys
+from pathlib import Path
 
 import h5py
 import numpy as np
@@ -21,7 +22,7 @@ LAYOUTS = [(2, (2, 1)), (2, (1, 2)), (4, (2, 2)), (4, (4, 1))]
 
 
 def run(tmp_path, setup, ranks, layout=None, steps=STEPS, settings=(), tag="", **restart):
-    out = tmp_path / f"{setup}-{ranks}-{layout}-{tag}.npz"
+    out = tmp_path / f"{Path(setup).stem}-{ranks}-{layout}-{tag}.npz"
     args = ["model", setup, out, steps]
     if layout is not None:
         args += ["-s", "decomp_x", layout[0], "-s", "decomp_y", layout[1]]
@@ -89,7 +90,15 @@ def test_plain_sums_agree_to_round_off(tmp_path, setup):
         assert np.abs(a[name] - b[name]).max() <= 1e-12 * scale, name
 
 
-@pytest.mark.parametrize("ranks, layout", [(1, None), (2, (1, 2))])
+def test_block_of_land_only_changes_nothing(tmp_path):
+    setup = str(Path(__file__).resolve().parent / "land_block_setup.py")
+    one = run(tmp_path, setup, 1)
+    three = run(tmp_path, setup, 3, (3, 1))  # the eastern block (x >= 8 cells) is all land
+    assert np.all(one["temp"][..., 8:] == 0.0)  # land is land
+    assert_identical(three, one)
+
+
+@pytest.mark.parametrize("ranks, layout", [(1, None), (2, (1, 2)), (6, (3, 2))])
 def test_restart_from_four_ranks_continues_bit_identically(tmp_path, one_rank, ranks, layout):
     restart = tmp_path / "four.h5"
     run(tmp_path, "acc", 4, (2, 2), steps=STEPS // 2, restart_out=restart, tag="first")
@@ -148,7 +157,7 @@ def test_nan_on_one_rank_stops_every_rank_naming_the_global_cell(tmp_path):
 
 
 def test_cli_output_on_four_ranks_equals_one_rank(tmp_path):
-    acc = str(__import__("pathlib").Path(__file__).resolve().parents[2] / "examples" / "acc.py")
+    acc = str(Path(__file__).resolve().parents[2] / "examples" / "acc.py")
     common = ["--steps", "6", "--quiet", "-s", "snapshot_frequency", str(2 * 43200.0)]
     one, four = tmp_path / "one", tmp_path / "four"
     subprocess.run([sys.executable, "-m", "ocean", "run", acc, "--output-dir", one, *common],
