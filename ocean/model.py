@@ -30,6 +30,14 @@ from .timers import Timers
 DEVICE_METRICS_1D = ("dxt", "dxu", "dyt", "dyu", "dzt", "dzw", "zt", "cost", "cosu", "tantr")
 
 
+def gpu_aware_mpi() -> bool:
+    """Whether the MPI library reads device memory (``OCEAN_GPU_AWARE_MPI=1``); otherwise
+    halo buffers of device arrays are staged through host memory."""
+    import os
+
+    return os.environ.get("OCEAN_GPU_AWARE_MPI", "0") == "1"
+
+
 class Model:
     """A configured model. ``Model(setup, backend="cpu", settings={"nx": 60})``."""
 
@@ -52,7 +60,7 @@ class Model:
         setup.set_topography(self.grid)
         self.grid.build()
         self.dev = self._device_grid()
-        self.halo = HaloExchange(self.decomp, self.comm, self.backend)
+        self.halo = HaloExchange(self.decomp, self.comm, self.backend, gpu_aware_mpi())
         self.state = State(self.settings, self.grid, self.backend)
         setup.set_initial_conditions(self.state)
         setup.set_forcing(self.state)
