@@ -14,6 +14,8 @@ each limb into the next so that accumulators of 2^31 blocks can still be summed.
 
 from __future__ import annotations
 
+from fractions import Fraction
+
 import numba
 import numpy as np
 
@@ -97,20 +99,83 @@ def box_dot_exact(a, b, box) -> np.ndarray:
     return normalise(acc)
 
 
-def to_float(acc: np.ndarray) -> float:
-    """The accumulated sum rounded once to the nearest double (ties to even)."""
+@numba.njit(cache=True)
+def _tile_sums(values, tile_of, j0, j1, i0, i1, accs, cell):
+    bits = cell.view(np.int64)
+    for j in range(j0, j1):
+        for i in range(i0, i1):
+            t = tile_of[j, i]
+            if t >= 0:
+                cell[0] = values[j, i]
+                if not _add(accs[t], bits[0]):
+                    return False
+    return True
+
+
+def tile_sums_exact(values, tile_of, tiles: int, box) -> np.ndarray:
+    """Accumulators [tile, limb] of the sums of ``values`` over the cells of each tile
+    (``tile_of[j, i]``: the tile of a cell, -1 for none) in the 2-D box."""
+    accs = np.zeros((tiles, LIMBS), dtype=np.int64)
+    if not _tile_sums(values, tile_of, *box, accs, np.zeros(1)):
+        raise FloatingPointError("exact tile sums of values that are not finite")
+    return accs
+
+
+@numba.njit(cache=True)
+def _round(acc):
+    """The sum held by the accumulator ``acc``, rounded once to a double (ties to even):
+    the 64 bits below its leading one, with a sticky bit for anything further down."""
+    work = normalise(acc.copy())
+    negative = work[-1] < 0
+    if negative:
+        for m in range(work.size):
+            work[m] = -work[m]
+        normalise(work)
+    top = work.size - 1
+    while top >= 0 and work[top] == 0:
+        top -= 1
+    if top < 0:
+        return 0.0
+    width = 0  # significant bits of the top limb, 1..32 (more: beyond the double range)
+    while (work[top] >> width) != 0:
+        width += 1
+    if width > LIMB_BITS:
+        return -np.inf if negative else np.inf
+    w0 = np.uint64(work[top])
+    w1 = np.uint64(work[top - 1]) if top >= 1 else np.uint64(0)
+    w2 = np.uint64(work[top - 2]) if top >= 2 else np.uint64(0)
+    u = np.uint64(width)
+    bits = (w0 << (np.uint64(64) - u)) | (w1 << (np.uint64(32) - u)) | (w2 >> u)
+    sticky = (w2 & ((np.uint64(1) << u) - np.uint64(1))) != 0
+    for m in range(top - 2):
+        sticky = sticky or work[m] != 0
+    if sticky:
+        bits |= np.uint64(1)
+    value = np.ldexp(np.float64(bits), 32 * top + width - 64 - 1074)
+    return -value if negative else value
+
+
+@numba.njit(cache=True)
+def _round_rows(accs, out):
+    for n in range(accs.shape[0]):
+        out[n] = _round(accs[n])
+
+
+def to_floats(accs: np.ndarray) -> np.ndarray:
+    """Every row [sum, limb] of ``accs`` rounded once to a double."""
+    out = np.empty(accs.shape[0])
+    _round_rows(accs, out)
+    return out
+
+
+def to_float_reference(acc: np.ndarray) -> float:
+    """The same as ``to_float`` with Python integers (slow; the tests' reference)."""
     total = 0
     for m in range(acc.size - 1, -1, -1):
         total = (total << LIMB_BITS) + int(acc[m])
-    if total == 0:
-        return 0.0
-    # total * 2^-1074, rounded once: shift to 53+ significant bits with a sticky bit
-    negative = total < 0
-    magnitude = -total if negative else total
-    excess = max(magnitude.bit_length() - 55, 0)
-    if excess:
-        sticky = 1 if magnitude & ((1 << excess) - 1) else 0
-        magnitude = (magnitude >> excess) | sticky
-    value = float(magnitude)  # the one rounding, to 53 bits (ties to even)
-    value = np.ldexp(value, excess - 1074)
-    return float(-value if negative else value)
+    return float(Fraction(total, 1 << 1074))
+
+
+def to_float(acc: np.ndarray) -> float:
+    """The accumulated sum rounded once to the nearest double (ties to even)."""
+    return float(_round(acc))

@@ -27,6 +27,7 @@ class ACC(Setup):
         s.x_origin, s.y_origin = 0.0, -40.0
         s.eq_of_state = "nonlinear_vallis"
         s.external_mode = "rigid_lid"  # Veros acc uses the streamfunction (rigid lid)
+        s.congr_coarse_tile = 4  # PCG coarse correction: 186 -> 51 iterations, 2x faster step
         s.A_h = (2 * DEGTOM) ** 3 * 2e-11
         s.enable_hor_friction_cos_scaling, s.hor_friction_cosPower = True, 1
         s.r_bot = 1e-5

@@ -17,7 +17,7 @@ import sys
 
 import numpy as np
 
-from ocean.backends.exact_sum import normalise, to_float
+from ocean.backends.exact_sum import normalise, to_float, to_floats
 
 
 class SerialComm:
@@ -40,7 +40,7 @@ class SerialComm:
         return to_float(accumulator)
 
     def exact_sums(self, accumulators: np.ndarray) -> list[float]:
-        return [to_float(acc) for acc in accumulators]
+        return to_floats(accumulators).tolist()
 
     def allreduce_sums(self, values) -> list[float]:
         return [float(v) for v in values]
@@ -106,7 +106,7 @@ class MpiComm:
             normalise(acc)
         total = np.empty_like(accumulators)
         self.comm.Allreduce(accumulators, total, op=self.MPI.SUM)
-        return [to_float(acc) for acc in total]
+        return to_floats(total).tolist()
 
     def allreduce_sums(self, values) -> list[float]:
         """Several plain sums in one message."""

@@ -110,6 +110,13 @@ SETTINGS: dict[str, Setting] = {
         1e-12, float, "1", "surface-pressure PCG: relative residual tolerance", low=0.0, high=1e-2
     ),
     "congr_max_iterations": Setting(5000, int, "1", "surface-pressure PCG: max iterations", low=1),
+    "congr_coarse_tile": Setting(
+        0,
+        int,
+        "cells",
+        "PCG coarse correction on square tiles of this side (0: Jacobi only)",
+        low=0,
+    ),
     # momentum
     "enable_momentum_advection": Setting(True, bool, "", "flux-form momentum advection"),
     "A_h": Setting(0.0, float, "m2 s-1", "harmonic lateral viscosity", low=0.0),

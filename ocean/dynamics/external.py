@@ -12,8 +12,10 @@ import math
 import numpy as np
 
 from ocean.backends.primitives import as3d
-from ocean.errors import ModelError
+from ocean.errors import ModelError, SetupError
 from ocean.kernels import pressure as KP
+
+from .coarse import CoarseCorrection
 
 
 def operator_coefficients(grid, settings):
@@ -69,6 +71,14 @@ class SurfacePressure:
         shape = model.grid.shape2
         self.rhs, self.r, self.z, self.p, self.ap = (b.zeros(shape) for _ in range(5))
         self.inner_box, self.frame_boxes = split_frame(model.grid.box(k1=1))
+        self.coarse = None
+        if model.settings.congr_coarse_tile > 0:
+            if b.xp is not np:
+                raise SetupError(
+                    "congr_coarse_tile > 0 (the PCG coarse correction) runs on host arrays "
+                    "only; use the cpu backend or congr_coarse_tile 0"
+                )
+            self.coarse = CoarseCorrection(model, *arrays[:3], model.settings.congr_coarse_tile)
         self.iterations = 0
         self.rigid_lid = model.settings.external_mode == "rigid_lid"
         self.reproducible = model.settings.reproducible_sums
@@ -153,6 +163,8 @@ class SurfacePressure:
             return 0
         self.apply(x, ap)
         b.launch(KP.cg_residual, box, as3d(rhs), as3d(ap), self.inv_diag, as3d(r), as3d(z))
+        if self.coarse is not None:
+            self.coarse.add_to(r, z)
         b.copy(p, z)
         rz = self.dot(r, z)
         tol = s.congr_epsilon * bnorm
@@ -169,6 +181,8 @@ class SurfacePressure:
             alpha = rz / pap
             b.launch(KP.cg_step, box, as3d(x), as3d(r), as3d(p), as3d(ap), alpha,
                      self.inv_diag, as3d(z))  # fmt: skip
+            if self.coarse is not None:
+                self.coarse.add_to(r, z)
             rr, rz_new = self.dots((r, r), (r, z))
             if math.sqrt(rr) <= tol:
                 return it

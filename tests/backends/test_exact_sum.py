@@ -1,0 +1,67 @@
+"""Exact sums: correctly rounded whatever the order or grouping of the terms."""
+
+from fractions import Fraction
+
+import numpy as np
+import pytest
+
+from ocean.backends.exact_sum import (
+    accumulate,
+    box_dot_exact,
+    new_accumulator,
+    normalise,
+    tile_sums_exact,
+    to_float,
+    to_float_reference,
+    to_floats,
+)
+
+
+def exact(values):
+    return float(sum(Fraction(float(v)) for v in values))
+
+
+def terms(seed):
+    """Terms over the whole double range, subnormals, and cancelling pairs."""
+    rng = np.random.default_rng(seed)
+    x = rng.standard_normal(60) * 10.0 ** rng.integers(-300, 300, 60)
+    x[:4] = 5e-324 * rng.integers(-5, 5, 4)
+    return np.concatenate([x, -x[10:30], rng.standard_normal(20)])
+
+
+@pytest.mark.parametrize("seed", range(20))
+def test_sum_is_correctly_rounded_and_independent_of_grouping(seed):
+    x = terms(seed)
+    whole = to_float(accumulate(new_accumulator(), x))
+    assert whole == exact(x) == to_float_reference(accumulate(new_accumulator(), x))
+    rng = np.random.default_rng(seed)
+    shuffled = rng.permutation(x)
+    cut = int(rng.integers(1, x.size))
+    parts = accumulate(new_accumulator(), shuffled[:cut]) + accumulate(
+        new_accumulator(), shuffled[cut:]
+    )  # what an integer Allreduce of two blocks does
+    assert to_float(normalise(parts)) == whole
+
+
+def test_ties_round_to_even():
+    for a, b in [(1.0, 2.0**-53), (1.0 + 2.0**-52, 2.0**-53), (1.0, 2.0**-53 + 2.0**-105)]:
+        assert to_float(accumulate(new_accumulator(), np.array([a, b]))) == exact([a, b])
+    assert to_float(accumulate(new_accumulator(), np.array([1.0, 2.0**-53]))) == 1.0
+
+
+def test_dot_and_tile_sums_match_the_exact_values():
+    rng = np.random.default_rng(3)
+    a, b = rng.standard_normal((7, 9)), rng.standard_normal((7, 9))
+    box = (1, 6, 2, 8)
+    products = (a * b)[1:6, 2:8]
+    assert to_float(box_dot_exact(a, b, box)) == exact(products.ravel())
+    tile_of = np.full((7, 9), -1)
+    tile_of[1:6, 2:8] = np.arange(30).reshape(5, 6) % 4
+    sums = to_floats(tile_sums_exact(a, tile_of, 4, box))
+    for t in range(4):
+        assert sums[t] == exact(a[tile_of == t])
+
+
+def test_non_finite_terms_are_refused():
+    with pytest.raises(FloatingPointError, match="not finite"):
+        accumulate(new_accumulator(), np.array([1.0, np.nan]))
