@@ -62,10 +62,12 @@ def worker(args):
 
     comm = world_comm()
     nx, ny, nz = parse_size(args.worker)
-    settings = {"nx": nx, "ny": ny, "nz": nz, "reproducible_sums": args.reproducible}
+    settings = {"nx": nx, "ny": ny, "nz": nz, "reproducible_sums": args.reproducible,
+                "congr_coarse_tile": args.coarse_tile}  # fmt: skip
     if args.decomp:
         settings["decomp_x"], settings["decomp_y"] = args.decomp.split("x")
-    model = Model(bench_setup("free_surface")(), backend="cpu", settings=settings, comm=comm)
+    setup = bench_setup(args.external_mode)()
+    model = Model(setup, backend="cpu", settings=settings, comm=comm)
     model.run(args.warmup)
     model.timers.reset()
     barrier(comm)
@@ -95,7 +97,9 @@ def barrier(comm):
 def run_job(size, ranks, args, decomp=None):
     cmd = [sys.executable, str(Path(__file__).resolve()), "--worker", "x".join(map(str, size)),
            "--steps", str(args.steps), "--warmup", str(args.warmup),
-           "--reproducible", str(args.reproducible).lower()]  # fmt: skip
+           "--reproducible", str(args.reproducible).lower(),
+           "--external-mode", args.external_mode,
+           "--coarse-tile", str(args.coarse_tile)]  # fmt: skip
     if decomp:
         cmd += ["--decomp", "x".join(map(str, decomp))]
     if ranks > 1:
@@ -135,6 +139,8 @@ def main():
     p.add_argument("--warmup", type=int, default=3)
     p.add_argument("--reproducible", default="true", choices=("true", "false"))
     p.add_argument("--threads-per-rank", type=int, default=1)
+    p.add_argument("--external-mode", default="free_surface", choices=("free_surface", "rigid_lid"))
+    p.add_argument("--coarse-tile", type=int, default=0, help="congr_coarse_tile (0: Jacobi)")
     p.add_argument("--worker", help=argparse.SUPPRESS)
     p.add_argument("--decomp", help=argparse.SUPPRESS)
     p.add_argument("--out", default=None)
@@ -153,13 +159,15 @@ def main():
               f"{'%red':>5s}   {'CG it':>6s}")  # fmt: skip
     info = machine_info()
     print(f"machine: {info}; {args.threads_per_rank} thread(s) per rank, "
-          f"reproducible_sums={args.reproducible}")  # fmt: skip
+          f"reproducible_sums={args.reproducible}, {args.external_mode}, "
+          f"congr_coarse_tile={args.coarse_tile}")  # fmt: skip
     print(header)
     for kind in ("strong", "weak"):
         for r in results[kind]:
             print(row_text(kind, r, results[kind][0]))
     report = {"machine": info, "date": time.strftime("%Y-%m-%d"), "steps": args.steps,
               "reproducible_sums": args.reproducible, "threads_per_rank": args.threads_per_rank,
+              "external_mode": args.external_mode, "congr_coarse_tile": args.coarse_tile,
               "results": results}  # fmt: skip
     out = Path(args.out) if args.out else HERE / "results" / f"scaling-{info['host']}.json"
     out.parent.mkdir(parents=True, exist_ok=True)

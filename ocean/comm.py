@@ -45,6 +45,9 @@ class SerialComm:
     def allreduce_sums(self, values) -> list[float]:
         return [float(v) for v in values]
 
+    def sum_integers(self, values: np.ndarray) -> np.ndarray:
+        return values
+
     def first_message(self, message):
         """The message of the lowest rank that has one (None if no rank has), on every rank."""
         return message
@@ -107,6 +110,12 @@ class MpiComm:
         total = np.empty_like(accumulators)
         self.comm.Allreduce(accumulators, total, op=self.MPI.SUM)
         return to_floats(total).tolist()
+
+    def sum_integers(self, values: np.ndarray) -> np.ndarray:
+        """Element-wise sum of int64 arrays over the ranks (exact, order-free)."""
+        total = np.empty_like(values)
+        self.comm.Allreduce(values, total, op=self.MPI.SUM)
+        return total
 
     def allreduce_sums(self, values) -> list[float]:
         """Several plain sums in one message."""

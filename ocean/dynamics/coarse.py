@@ -22,7 +22,6 @@ import math
 import numba
 import numpy as np
 
-from ocean.backends.exact_sum import tile_sums_exact
 from ocean.io.gather import gather_with_halo
 
 MAX_TILES = 1024
@@ -53,6 +52,9 @@ class CoarseCorrection:
             pinv = pseudo_inverse(self.matrix)
         self.pinv = comm.bcast(pinv)
         self.scratch = np.zeros(self.tiles)
+        #: the tiles this block's cells belong to: the only rows of E^+ it needs
+        self.rows = np.unique(self.tile_of[self.tile_of >= 0]).astype(np.int64)
+        self.cell_bits = math.ceil(math.log2(self.tile * self.tile)) + 1  # headroom of a sum
 
     def _global_tiles(self, jg, ig):
         return (jg // self.tile) * self.ntx + ig // self.tile
@@ -92,11 +94,16 @@ class CoarseCorrection:
         """z += Z E^+ Z^T r on this block's interior (host arrays, [j, i] or [1, j, i])."""
         m = self.model
         r2, z2 = r.reshape(r.shape[-2:]), z.reshape(z.shape[-2:])
+        box = m.grid.box2()
         with m.timers("reduction"):
-            coarse_rhs = np.array(m.comm.exact_sums(
-                tile_sums_exact(r2, self.tile_of, self.tiles, m.grid.box2())
-            ))  # fmt: skip
-        _matvec(self.pinv, coarse_rhs, self.scratch)
+            largest = m.comm.allreduce_max(_max_abs(r2, self.tile_of, *box))
+            if not largest > 0.0:
+                return
+            quantum = np.ldexp(1.0, math.frexp(largest)[1] + self.cell_bits - 62)
+            sums = np.zeros(self.tiles, dtype=np.int64)
+            _tile_sums_fixed(r2, self.tile_of, *box, 1.0 / quantum, sums)
+            coarse_rhs = m.comm.sum_integers(sums) * quantum
+        _matvec_rows(self.pinv, coarse_rhs, self.rows, self.scratch)
         _prolong(self.scratch, self.tile_of, z2)
 
 
@@ -109,14 +116,35 @@ def pseudo_inverse(E):
 
 
 @numba.njit(cache=True)
-def _matvec(matrix, x, out):
-    """out = matrix @ x in a fixed order (the same on every rank and run)."""
+def _matvec_rows(matrix, x, rows, out):
+    """out[a] = (matrix @ x)[a] for the rows a in ``rows``, each summed in a fixed order
+    (the same on every rank and decomposition)."""
     n = x.size
-    for a in range(n):
+    for a in rows:
         total = 0.0
         for b in range(n):
             total += matrix[a, b] * x[b]
         out[a] = total
+
+
+@numba.njit(cache=True)
+def _max_abs(r, tile_of, j0, j1, i0, i1):
+    largest = 0.0
+    for j in range(j0, j1):
+        for i in range(i0, i1):
+            if tile_of[j, i] >= 0 and abs(r[j, i]) > largest:
+                largest = abs(r[j, i])
+    return largest
+
+
+@numba.njit(cache=True)
+def _tile_sums_fixed(r, tile_of, j0, j1, i0, i1, inverse_quantum, sums):
+    """sums[tile] += round(r / q) (exact: q is a power of two, the sums cannot overflow)."""
+    for j in range(j0, j1):
+        for i in range(i0, i1):
+            t = tile_of[j, i]
+            if t >= 0:
+                sums[t] += np.int64(np.rint(r[j, i] * inverse_quantum))
 
 
 @numba.njit(cache=True)
