@@ -100,28 +100,6 @@ def box_dot_exact(a, b, box) -> np.ndarray:
 
 
 @numba.njit(cache=True)
-def _tile_sums(values, tile_of, j0, j1, i0, i1, accs, cell):
-    bits = cell.view(np.int64)
-    for j in range(j0, j1):
-        for i in range(i0, i1):
-            t = tile_of[j, i]
-            if t >= 0:
-                cell[0] = values[j, i]
-                if not _add(accs[t], bits[0]):
-                    return False
-    return True
-
-
-def tile_sums_exact(values, tile_of, tiles: int, box) -> np.ndarray:
-    """Accumulators [tile, limb] of the sums of ``values`` over the cells of each tile
-    (``tile_of[j, i]``: the tile of a cell, -1 for none) in the 2-D box."""
-    accs = np.zeros((tiles, LIMBS), dtype=np.int64)
-    if not _tile_sums(values, tile_of, *box, accs, np.zeros(1)):
-        raise FloatingPointError("exact tile sums of values that are not finite")
-    return accs
-
-
-@numba.njit(cache=True)
 def _round(acc):
     """The sum held by the accumulator ``acc``, rounded once to a double (ties to even):
     the 64 bits below its leading one, with a sticky bit for anything further down."""
