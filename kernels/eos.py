@@ -7,7 +7,14 @@ temperature T [degC], salinity S [g kg-1] and pressure p [dbar] (p = |z| in metr
 (Vallis 2006; constants as in pyOM2/Veros: rho_0 = 1024, T0 = 9.85, S0 = 35,
 beta_T = 1.67e-4 K-1, beta_S = 0.78e-3, c_s = 1490 m s-1, beta_Ts = 1e-5 K-2,
 gamma = 1.1e-8 m s2 kg-1.)
+2 = teos10:          rho' = N(S_A, Theta, p) / V(S_A, Theta, p) - rho_0, the TEOS-10
+                     48-term rational function for in-situ density of Absolute Salinity
+                     S_A [g kg-1], Conservative Temperature Theta [degC] and sea pressure p
+                     [dbar] (IOC, SCOR and IAPSO 2010; the expression Veros's eq. of state
+                     type 5 evaluates). N uses c01..c20, V c21..c48 (``TEOS10``).
 """
+
+from math import sqrt
 
 from .core import column_kernel, stencil
 
@@ -22,9 +29,54 @@ GAMMA_S = 1.1e-8
 GRAV = 9.81
 
 
+#: the 48 coefficients of the TEOS-10 48-term density (IOC et al. 2010), in order v01..v48
+TEOS10 = (
+    9.998420897506056e2, 2.839940833161907e0, -3.147759265588511e-2, 1.181805545074306e-3,
+    -6.698001071123802e0, -2.986498947203215e-2, 2.327859407479162e-4, -3.988822378968490e-2,
+    5.095422573880500e-4, -1.426984671633621e-5, 1.645039373682922e-7, -2.233269627352527e-2,
+    -3.436090079851880e-4, 3.726050720345733e-6, -1.806789763745328e-4, 6.876837219536232e-7,
+    -3.087032500374211e-7, -1.988366587925593e-8, -1.061519070296458e-11, 1.550932729220080e-10,
+    1.0e0, 2.775927747785646e-3, -2.349607444135925e-5, 1.119513357486743e-6,
+    6.743689325042773e-10, -7.521448093615448e-3, -2.764306979894411e-5, 1.262937315098546e-7,
+    9.527875081696435e-10, -1.811147201949891e-11, -3.303308871386421e-5, 3.801564588876298e-7,
+    -7.672876869259043e-9, -4.634182341116144e-11, 2.681097235569143e-12, 5.419326551148740e-6,
+    -2.742185394906099e-5, -3.212746477974189e-7, 3.191413910561627e-9, -1.931012931541776e-12,
+    -1.105097577149576e-7, 6.211426728363857e-10, -1.119011592875110e-10, -1.941660213148725e-11,
+    -1.864826425365600e-14, 1.119522344879478e-14, -1.200507748551599e-15, 6.057902487546866e-17,
+)  # fmt: skip
+(C01, C02, C03, C04, C05, C06, C07, C08, C09, C10, C11, C12, C13, C14, C15, C16, C17, C18,
+ C19, C20, C21, C22, C23, C24, C25, C26, C27, C28, C29, C30, C31, C32, C33, C34, C35, C36,
+ C37, C38, C39, C40, C41, C42, C43, C44, C45, C46, C47, C48) = TEOS10  # fmt: skip
+
+
+@stencil
+def teos10_density(sa, ct, p):
+    """In-situ density [kg m-3] of the TEOS-10 48-term expression: N / V, each a polynomial
+    in Theta, S_A, sqrt(S_A) and p (Horner form)."""
+    root_sa = sqrt(sa)
+    numerator = (
+        C01
+        + ct * (C02 + ct * (C03 + C04 * ct))
+        + sa * (C05 + ct * (C06 + C07 * ct) + root_sa * (C08 + ct * (C09 + ct * (C10 + C11 * ct))))
+        + p * (C12 + ct * (C13 + C14 * ct) + sa * (C15 + C16 * ct)
+               + p * (C17 + ct * (C18 + C19 * ct) + C20 * sa))
+    )  # fmt: skip
+    volume = (
+        C21
+        + ct * (C22 + ct * (C23 + ct * (C24 + C25 * ct)))
+        + sa * (C26 + ct * (C27 + ct * (C28 + ct * (C29 + C30 * ct))) + C36 * sa
+                + root_sa * (C31 + ct * (C32 + ct * (C33 + ct * (C34 + C35 * ct)))))
+        + p * (C37 + ct * (C38 + ct * (C39 + C40 * ct)) + sa * (C41 + C42 * ct)
+               + p * (C43 + ct * (C44 + C45 * ct + C46 * sa) + p * (C47 + C48 * ct)))
+    )  # fmt: skip
+    return numerator / volume
+
+
 @stencil
 def density(eos, temp, salt, p):
     thetas = temp - THETA0
+    if eos == 2:
+        return teos10_density(max(salt, 0.0), temp, p) - RHO0
     if eos == 0:
         return -RHO0 * (BETA_T * thetas - BETA_S * (salt - S0))
     z = -p

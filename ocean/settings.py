@@ -142,7 +142,11 @@ SETTINGS: dict[str, Setting] = {
     "passive_tracers": Setting((), tuple, "", "names of passive tracers (e.g. 'age dye')"),
     "enable_sponge": Setting(False, bool, "", "allocate sponge (interior restoring) fields"),
     "eq_of_state": Setting(
-        "linear", str, "", "equation of state", choices=("linear", "nonlinear_vallis")
+        "linear",
+        str,
+        "",
+        "equation of state",
+        choices=("linear", "nonlinear_vallis", "teos10"),
     ),
     # output, checks and restarts
     "snapshot_frequency": Setting(10 * DAY, float, "s", "snapshot interval (0: end only)", low=0),

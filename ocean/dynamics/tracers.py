@@ -7,7 +7,7 @@ from ocean.kernels import eos as KE
 from ocean.kernels import tracers as KT
 
 ADVECTION_SCHEMES = {"centred": 0, "superbee": 1}
-EOS_TYPES = {"linear": 0, "nonlinear_vallis": 1}
+EOS_TYPES = {"linear": 0, "nonlinear_vallis": 1, "teos10": 2}
 
 
 class Tracers:
