@@ -133,7 +133,11 @@ SETTINGS: dict[str, Setting] = {
     ),
     # tracers
     "tracer_advection": Setting(
-        "superbee", str, "", "tracer advection scheme", choices=("centred", "superbee")
+        "superbee",
+        str,
+        "",
+        "tracer advection scheme",
+        choices=("centred", "superbee", "dst3", "dst3_limited"),
     ),
     "K_h": Setting(0.0, float, "m2 s-1", "harmonic lateral tracer diffusivity", low=0.0),
     "kappaH_0": Setting(1e-5, float, "m2 s-1", "vertical diffusivity", low=0.0),

@@ -117,7 +117,10 @@ def test_plot_options_and_bad_plot_input(tmp_path, cli):
         (["-s", "dt_tracr", "10"], "unknown setting 'dt_tracr'; did you mean 'dt_tracer'"),
         (["-s", "nx", "many"], "setting 'nx': expected int, got str 'many'"),
         (["-s", "A_h", "-5"], "setting 'A_h': -5.0 is below the allowed range"),
-        (["-s", "tracer_advection", "upwind"], "choose one of ['centred', 'superbee']"),
+        (
+            ["-s", "tracer_advection", "upwind"],
+            "choose one of ['centred', 'superbee', 'dst3', 'dst3_limited']",
+        ),
         (["--steps", "-3"], "--steps must be >= 0"),
         (["--restart", "nothere.h5"], "restart file 'nothere.h5' does not exist"),
     ],

@@ -17,7 +17,9 @@ def test_wrong_type_and_range():
         s.nx = "many"
     with pytest.raises(SettingError, match=r"'A_h': -1.0 is below the allowed range"):
         s.A_h = -1.0
-    with pytest.raises(SettingError, match=r"choose one of \['centred', 'superbee'\]"):
+    with pytest.raises(
+        SettingError, match=r"choose one of \['centred', 'superbee', 'dst3', 'dst3_limited'\]"
+    ):
         s.tracer_advection = "upwind"
     with pytest.raises(SettingError, match="not a finite number"):
         s.dt_mom = float("nan")

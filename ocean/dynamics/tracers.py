@@ -6,7 +6,7 @@ from ocean.kernels import advection as KA
 from ocean.kernels import eos as KE
 from ocean.kernels import tracers as KT
 
-ADVECTION_SCHEMES = {"centred": 0, "superbee": 1}
+ADVECTION_SCHEMES = {"centred": 0, "superbee": 1, "dst3": 2, "dst3_limited": 3}
 EOS_TYPES = {"linear": 0, "nonlinear_vallis": 1, "teos10": 2}
 
 
@@ -15,6 +15,11 @@ class Tracers:
         self.model = model
         s = model.settings
         self.scheme = ADVECTION_SCHEMES[s.tracer_advection]
+        # weights of the advective tendency at tau and tau-1: Adams-Bashforth 2, except for
+        # the direct space-time DST3 schemes, whose Courant terms already make a forward
+        # step accurate (as in MITgcm); under AB2 they would be first order (measured)
+        direct = s.tracer_advection in ("dst3", "dst3_limited")
+        self.advection_weights = (1.0, 0.0) if direct else (1.5 + s.AB_eps, 0.5 + s.AB_eps)
         self.eos = EOS_TYPES[s.eq_of_state]
         self.sponge = s.enable_sponge
 
@@ -38,7 +43,7 @@ class Tracers:
             KT.tracer_explicit_step, m.grid.box(),
             t[tau], tend[tau], tend[taum1], d.maskT, d.maskU, d.maskV,
             d.dxt, d.dxu, d.dyt, d.dyu, d.cost, d.cosu,
-            s.K_h, s.dt_tracer, 1.5 + s.AB_eps, 0.5 + s.AB_eps, self.sponge, rate, target,
+            s.K_h, s.dt_tracer, *self.advection_weights, self.sponge, rate, target,
             t[taup1],
         )  # fmt: skip
         b.launch(

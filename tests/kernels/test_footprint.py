@@ -54,6 +54,12 @@ CASES = {
     "tracer_advection_superbee": (
         KA.tracer_advection, dict(dt=0.3, scheme=1), ("dt_out",), (), None,
     ),
+    "tracer_advection_dst3": (
+        KA.tracer_advection, dict(dt=0.3, scheme=2), ("dt_out",), (), None,
+    ),
+    "tracer_advection_dst3_limited": (
+        KA.tracer_advection, dict(dt=0.3, scheme=3), ("dt_out",), (), None,
+    ),
     "tracer_advection_centred": (  # the centred scheme needs only one ring
         KA.tracer_advection, dict(dt=0.3, scheme=0), ("dt_out",), (), 1,
     ),
