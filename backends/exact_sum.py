@@ -14,8 +14,6 @@ each limb into the next so that accumulators of 2^31 blocks can still be summed.
 
 from __future__ import annotations
 
-from fractions import Fraction
-
 import numba
 import numpy as np
 
@@ -144,14 +142,6 @@ def to_floats(accs: np.ndarray) -> np.ndarray:
     out = np.empty(accs.shape[0])
     _round_rows(accs, out)
     return out
-
-
-def to_float_reference(acc: np.ndarray) -> float:
-    """The same as ``to_float`` with Python integers (slow; the tests' reference)."""
-    total = 0
-    for m in range(acc.size - 1, -1, -1):
-        total = (total << LIMB_BITS) + int(acc[m])
-    return float(Fraction(total, 1 << 1074))
 
 
 def to_float(acc: np.ndarray) -> float:

@@ -76,9 +76,7 @@ def cmd_run(args, comm):
         out = run_model(model, steps, args.output_dir, restart=args.restart, quiet=args.quiet)
     except ModelError as err:
         kept = f"; last good restart: {restart_path}" if restart_path.is_file() else ""
-        wrapped = ModelError(f"{err}{kept}")
-        wrapped.collective = getattr(err, "collective", False)
-        raise wrapped from err
+        raise ModelError(f"{err}{kept}", collective=err.collective) from err
     if not args.quiet and comm.rank == 0:
         print(f"{model.name}: {steps} steps to day {model.state.time / 86400:.2f}; output in {out}")
 

@@ -3,10 +3,10 @@
 ``SerialComm`` is one rank without MPI; ``MpiComm`` wraps an mpi4py communicator. Both
 offer the same calls, so the model code never asks which one it has:
 
-- ``allreduce_sum`` / ``allreduce_max`` of floats (plain MPI sums: depend on the
+- ``allreduce_sums`` / ``allreduce_max`` of floats (plain MPI sums: depend on the
   decomposition in the last bits);
-- ``exact_sum(accumulator)``: a sum of exact accumulators (``backends/exact_sum.py``)
-  rounded once, the same on any decomposition;
+- ``exact_sums(accumulators)``: sums of exact accumulators (``backends/exact_sum.py``)
+  rounded once, the same on any decomposition; ``sum_integers`` of int64 arrays;
 - point-to-point ``isend`` / ``irecv`` / ``waitall`` for the halo exchange;
 - ``gather_to_root``, ``bcast``, ``barrier``, ``abort`` for I/O and errors.
 """
@@ -17,7 +17,7 @@ import sys
 
 import numpy as np
 
-from ocean.backends.exact_sum import normalise, to_float, to_floats
+from ocean.backends.exact_sum import normalise, to_floats
 
 
 class SerialComm:
@@ -27,17 +27,8 @@ class SerialComm:
     size = 1
     local_size = 1  # ranks on this node
 
-    def allreduce_sum(self, value: float) -> float:
-        return value
-
     def allreduce_max(self, value: float) -> float:
         return value
-
-    def allreduce_any(self, flag: bool) -> bool:
-        return bool(flag)
-
-    def exact_sum(self, accumulator: np.ndarray) -> float:
-        return to_float(accumulator)
 
     def exact_sums(self, accumulators: np.ndarray) -> list[float]:
         return to_floats(accumulators).tolist()
@@ -87,21 +78,12 @@ class MpiComm:
         self.local_size = node.Get_size()
         node.Free()
 
-    def allreduce_sum(self, value: float) -> float:
-        return self.comm.allreduce(float(value), op=self.MPI.SUM)
-
     def allreduce_max(self, value: float) -> float:
         # NaN must win as it does on one rank: max() ignores it in one order, not in the other
         value = float(value)
-        if self.allreduce_any(value != value):
+        if self.comm.allreduce(1 if value != value else 0, op=self.MPI.MAX):
             return float("nan")
         return self.comm.allreduce(value, op=self.MPI.MAX)
-
-    def allreduce_any(self, flag: bool) -> bool:
-        return bool(self.comm.allreduce(1 if flag else 0, op=self.MPI.MAX))
-
-    def exact_sum(self, accumulator: np.ndarray) -> float:
-        return self.exact_sums(accumulator[None])[0]
 
     def exact_sums(self, accumulators: np.ndarray) -> list[float]:
         """Several exact sums in one message: ``accumulators`` is [sum, limb]."""

@@ -144,7 +144,3 @@ class Decomposition:
         lo_i = 0 if bx == 0 else i0 + h
         hi_i = self.nx + 2 * h if bx == self.px - 1 else i1 + h
         return lo_j, hi_j, lo_i, hi_i
-
-    @property
-    def size(self) -> int:
-        return self.px * self.py

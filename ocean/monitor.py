@@ -47,9 +47,7 @@ class Monitor:
         if message is None and fallback is not None:
             message = fallback
         if message is not None:
-            err = ModelError(message)
-            err.collective = True  # every rank raises it: no abort needed
-            raise err
+            raise ModelError(message, collective=True)
 
     def courant(self) -> float:
         m = self.model

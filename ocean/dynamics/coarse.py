@@ -9,9 +9,9 @@ preconditioner is
 
 symmetric positive (semi-)definite, so the conjugate gradient stays valid. E^+ is the
 pseudo-inverse (the rigid lid's A, and so E, is singular on constants; the right-hand side
-is compatible). Tiles are fixed on the global grid and their sums are exact
-(``backends/exact_sum.py``), so the preconditioner, the iterates and the answer are the
-same on any decomposition. E is assembled from the gathered global coefficients once and
+is compatible). Tiles are fixed on the global grid and their sums are exact (fixed point,
+below), so the preconditioner, the iterates and the answer are the same on any
+decomposition. E is assembled from the gathered global coefficients once and
 inverted on rank 0 (dense: the tile size keeps E below ``MAX_TILES`` rows).
 """
 

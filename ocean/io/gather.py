@@ -13,35 +13,35 @@ import numpy as np
 def gather_interior(model, local):
     """Rank 0: the field on the global interior (..., ny, nx) from every block's interior
     ``local`` (..., ny_block, nx_block); other ranks: None."""
-    comm, g = model.comm, model.grid
-    if comm.size == 1:
-        return local
-    pieces = comm.gather_to_root((g.j0, g.i0, np.ascontiguousarray(local)))
-    if comm.rank != 0:
-        return None
-    out = np.empty(local.shape[:-2] + (g.ny_global, g.nx_global), dtype=local.dtype)
-    for j0, i0, piece in pieces:
-        out[..., j0 : j0 + piece.shape[-2], i0 : i0 + piece.shape[-1]] = piece
-    return out
+    g = model.grid
+    return _gather(model, local, (g.j0, g.i0), (g.ny_global, g.nx_global))
 
 
 def gather_with_halo(model, local_full):
     """Rank 0: the field on the global grid with its outer halo (..., ny + 2h, nx + 2h)
     from every block's full array; other ranks: None. Each block contributes its interior
     and, at the edges of the domain, its halo beyond the edge."""
-    comm, g = model.comm, model.grid
-    if comm.size == 1:
+    g = model.grid
+    if model.comm.size == 1:
         return local_full
-    lo_j, hi_j, lo_i, hi_i = g.decomp.owned_box(comm.rank)
+    lo_j, hi_j, lo_i, hi_i = g.decomp.owned_box(model.comm.rank)
     owned = local_full[..., lo_j - g.j0 : hi_j - g.j0, lo_i - g.i0 : hi_i - g.i0]
-    pieces = comm.gather_to_root((lo_j, lo_i, np.ascontiguousarray(owned)))
+    shape = (g.ny_global + 2 * g.h, g.nx_global + 2 * g.h)
+    return _gather(model, owned, (lo_j, lo_i), shape)
+
+
+def _gather(model, piece, origin, shape):
+    """Rank 0: an array of trailing ``shape`` with every rank's ``piece`` placed at its
+    ``origin`` (j0, i0); other ranks: None. One rank: the piece itself."""
+    comm = model.comm
+    if comm.size == 1:
+        return piece
+    pieces = comm.gather_to_root((origin, np.ascontiguousarray(piece)))
     if comm.rank != 0:
         return None
-    h = g.h
-    shape = local_full.shape[:-2] + (g.ny_global + 2 * h, g.nx_global + 2 * h)
-    out = np.empty(shape, dtype=local_full.dtype)
-    for j0, i0, piece in pieces:
-        out[..., j0 : j0 + piece.shape[-2], i0 : i0 + piece.shape[-1]] = piece
+    out = np.empty(piece.shape[:-2] + tuple(shape), dtype=piece.dtype)
+    for (j0, i0), part in pieces:
+        out[..., j0 : j0 + part.shape[-2], i0 : i0 + part.shape[-1]] = part
     return out
 
 
