@@ -1,4 +1,5 @@
-"""The ``ocean`` command: ``ocean run``, ``ocean plot``, ``ocean settings``.
+"""The ``ocean`` command: ``ocean run``, ``ocean plot``, ``ocean settings``,
+``ocean closures list``.
 
 Bad input (unknown or invalid setting, setup file without a Setup, restart of another
 grid, conflicting options) fails before the first step with one line on stderr and exit
@@ -51,6 +52,8 @@ def build_parser():
     plot.add_argument("--level", default="top", help="'top', 'bottom' or a level index k")
     settings = sub.add_parser("settings", help="list every setting with default and units")
     settings.add_argument("setup", nargs="?", help="also list this setup file's own settings")
+    closures = sub.add_parser("closures", help="closures: `ocean closures list`")
+    closures.add_argument("action", choices=("list",), help="list the registered closures")
     return p
 
 
@@ -98,7 +101,22 @@ def cmd_settings(args, comm):
         print(f"{name:32s} {s.default!r:>14} {s.units:10s} {s.doc}")
 
 
-COMMANDS = {"run": cmd_run, "plot": cmd_plot, "settings": cmd_settings}
+def cmd_closures(args, comm):
+    from .plugins.registry import available_closures
+
+    closures = available_closures()
+    width = max(len(name) for name in closures)
+    for name, origin in closures.items():
+        print(f"{name:{width}s}  {origin}")
+    print("(any .onnx file with the ocean.* metadata is a closure too: -s closures FILE.onnx)")
+
+
+COMMANDS = {
+    "run": cmd_run,
+    "plot": cmd_plot,
+    "settings": cmd_settings,
+    "closures": cmd_closures,
+}
 
 
 def main(argv=None) -> int:

@@ -17,6 +17,7 @@ from ocean.kernels import vertical as KV
 
 from .comm import SerialComm, threads_per_rank
 from .decomposition import Decomposition
+from .dynamics.closures import ClosureSet, make_closures, widen_halo
 from .dynamics.external import SurfacePressure
 from .dynamics.momentum import Momentum
 from .dynamics.tracers import Tracers
@@ -39,15 +40,21 @@ def gpu_aware_mpi() -> bool:
 
 
 class Model:
-    """A configured model. ``Model(setup, backend="cpu", settings={"nx": 60})``."""
+    """A configured model. ``Model(setup, backend="cpu", settings={"nx": 60})``.
 
-    def __init__(self, setup, backend=None, settings=None, comm=None):
+    ``closures``: closure objects, classes, names or ``.onnx`` paths, beside those of the
+    setting ``closures``.
+    """
+
+    def __init__(self, setup, backend=None, settings=None, comm=None, closures=()):
         self.setup = setup
         self.name = setup.name or type(setup).__name__.lower()
         self.comm = comm or SerialComm()
         self.settings = Settings(extra=setup.extra_settings, overrides=settings)
         self.settings.identifier = self.name
         setup.set_parameter(self.settings)
+        chosen = make_closures(self.settings, closures)
+        widen_halo(self.settings, chosen)
         self.backend = backend if hasattr(backend, "launch") else get_backend(backend)
         if self.comm.size > 1 and hasattr(self.backend, "set_threads"):
             self.backend.set_threads(threads_per_rank(self.comm))
@@ -64,6 +71,7 @@ class Model:
         self.state = State(self.settings, self.grid, self.backend)
         setup.set_initial_conditions(self.state)
         setup.set_forcing(self.state)
+        self.closures = ClosureSet(self, chosen)
         self.momentum = Momentum(self)
         self.external = SurfacePressure(self)
         self.tracers = Tracers(self)
@@ -123,6 +131,8 @@ class Model:
             st.Nsqr[tau], d.maskW, s.kappaM_0, s.kappaH_0, s.kappaH_convective,
             s.enable_convective_mixing, st.kappaM, st.kappaH,
         )  # fmt: skip
+        if self.closures:
+            self.closures.compute()
         if s.prescribed_velocity:
             b.copy(st.u[taup1], st.u[tau])
             b.copy(st.v[taup1], st.v[tau])

@@ -152,6 +152,24 @@ SETTINGS: dict[str, Setting] = {
         "equation of state",
         choices=("linear", "nonlinear_vallis", "teos10"),
     ),
+    # closures (plugins)
+    "closures": Setting(
+        (), tuple, "", "closures by registered name or .onnx path (`ocean closures list`)"
+    ),
+    "closure_tile": Setting(
+        0, int, "cells", "ONNX closures run on tiles of this side (0: the whole block)", low=0
+    ),
+    "zb2020_scaling": Setting(
+        1.0, float, "1", "Zanna-Bolton 2020: kappa = -scaling * cell area", low=0.0
+    ),
+    "smagorinsky_constant": Setting(0.1, float, "1", "Smagorinsky: nu = (C dx)^2 |S|", low=0.0),
+    "leith_constant": Setting(1.0, float, "1", "Leith: nu = (C dx / pi)^3 |grad zeta|", low=0.0),
+    "gm_diffusivity": Setting(
+        1000.0, float, "m2 s-1", "GM thickness diffusivity of the gm closure", low=0.0
+    ),
+    "gm_slope_max": Setting(
+        0.01, float, "1", "GM closure: isopycnal slopes are tapered beyond this", low=0.0
+    ),
     # output, checks and restarts
     "snapshot_frequency": Setting(10 * DAY, float, "s", "snapshot interval (0: end only)", low=0),
     "averages_frequency": Setting(0.0, float, "s", "averaging period (0: no averages)", low=0.0),

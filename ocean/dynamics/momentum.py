@@ -1,4 +1,5 @@
-"""Momentum step: tendencies, friction and the Adams-Bashforth predictor u*, v*."""
+"""Momentum step: tendencies, friction (closures included) and the Adams-Bashforth
+predictor u*, v*."""
 
 from __future__ import annotations
 
@@ -75,3 +76,4 @@ class Momentum:
             d.dxt, d.dxu, d.dyt, d.dyu, d.dzt, d.cost, d.cosu, s.r_bot, s.r_quad_bot,
             biharmonic, st.du_mix, st.dv_mix,
         )  # fmt: skip
+        m.closures.add_momentum(st.du_mix, st.dv_mix)

@@ -46,6 +46,7 @@ class Tracers:
             s.K_h, s.dt_tracer, *self.advection_weights, self.sponge, rate, target,
             t[taup1],
         )  # fmt: skip
+        m.closures.add_tracer(name, t[taup1], s.dt_tracer)
         b.launch(
             KT.tracer_vertical_mixing, m.grid.box2(),
             t[tau], st.kappaH, d.kbot, d.dzt, d.dzw, s.dt_tracer,
