@@ -21,8 +21,11 @@ from ocean.kernels import eos as KE
 from ocean.kernels import friction as KF
 from ocean.kernels import momentum as KM
 from ocean.kernels import pressure as KP
+from ocean.kernels import thickness as KTH
 from ocean.kernels import tracers as KT
 from ocean.kernels import vertical as KV
+from ocean.kernels import viscosity as KVI
+from ocean.kernels import zanna_bolton as KZB
 
 NZ, NY, NX = 5, 9, 11
 J, I = 4, 5  # the centre column; 3 rings fit on each side
@@ -115,6 +118,38 @@ CASES = {
     ),
     "equation_of_state": (
         KE.equation_of_state, dict(eos=1, grav=9.81, rho_0=1024.0), ("rho", "nsqr"), (), None,
+    ),
+    # the gm closure (plugins/thickness.py): slopes O(1) with these scalars, so the taper
+    # is neither 0 nor 1
+    "gm_streamfunction": (
+        KTH.gm_streamfunction,
+        dict(K_gm=2.0, grav=1.0, rho_0=1.0, n2_min=0.0, slope_max=1.0, slope_width=0.5),
+        ("psi_x", "psi_y"), (), None,
+    ),
+    "gm_velocity": (KTH.gm_velocity, {}, ("u_star", "v_star", "w_star"), (), None),
+    "gm_tracer_tendency": (KTH.gm_tracer_tendency, {}, ("tend",), (), None),
+    # lateral stress closures (plugins/zanna_bolton.py, plugins/viscosity.py); Leith's
+    # |grad zeta| at a corner reaches the neighbouring corners: radius 2
+    "zb2020_stress": (
+        KZB.zb2020_stress, dict(gamma=1.3), ("sxx", "sxy", "trace"), (), None,
+    ),
+    "smagorinsky_stress": (
+        KVI.smagorinsky_stress, dict(c_smag=0.5, visc_cap=0.0),
+        ("sxx", "sxy", "visc_t", "visc_q"), (), None,
+    ),
+    "smagorinsky_stress_capped": (  # the cap binds at some of the points
+        KVI.smagorinsky_stress, dict(c_smag=0.5, visc_cap=2.0),
+        ("sxx", "sxy", "visc_t", "visc_q"), (), None,
+    ),
+    "leith_stress": (
+        KVI.leith_stress, dict(c_leith=2.0, visc_cap=0.0),
+        ("sxx", "sxy", "visc_t", "visc_q"), (), None,
+    ),
+    "lateral_stress_divergence": (
+        KVI.lateral_stress_divergence, dict(with_trace=True), ("du", "dv"), (), None,
+    ),
+    "lateral_stress_divergence_no_trace": (
+        KVI.lateral_stress_divergence, dict(with_trace=False), ("du", "dv"), (), None,
     ),
 }  # fmt: skip
 
