@@ -213,3 +213,42 @@ def test_command_line_runs_an_onnx_closure(tmp_path):
     bad = subprocess.run([*cmd, "no_such_closure"], capture_output=True, text=True)
     assert bad.returncode == 2
     assert "unknown closure 'no_such_closure'; registered closures:" in bad.stderr
+
+
+SIMULATOR_SCRIPT = """
+import sys
+import numpy as np
+from ocean.loader import load_setup
+from ocean.model import Model
+
+setup = load_setup(sys.argv[1])()
+model = Model(setup, backend="cuda", settings={"resolution_km": 400, "closures": (sys.argv[2],)})
+assert model.backend.name == "cuda" and model.backend.simulated
+rng = np.random.default_rng(1)
+g = model.grid
+for name in ("u", "v"):
+    model.state.set(name, rng.normal(0.0, 0.1, (g.nz, g.ny, g.nx)))
+closure = model.closures.closures[0]
+out = closure(model.closures.view)
+np.savez(sys.argv[3], **{k: model.backend.to_host(v) for k, v in out.items()})
+"""
+
+
+@pytest.mark.cudasim
+def test_cpu_and_cuda_simulator_give_the_same_tendency(gyre, tmp_path):
+    import os
+
+    path = save(random_cnn(meta=metadata(receptive_field=2, grid_spacing=400e3)),
+                tmp_path / "cnn.onnx")  # fmt: skip
+    out = tmp_path / "sim.npz"
+    env = dict(os.environ, NUMBA_ENABLE_CUDASIM="1")
+    done = subprocess.run(
+        [sys.executable, "-c", SIMULATOR_SCRIPT, str(EXAMPLES / "double_gyre.py"), path, out],
+        capture_output=True, text=True, env=env,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr[-3000:]
+    cpu = closure_output(gyre(closures=[path], resolution_km=400))
+    sim = np.load(out)
+    for name in ("u", "v"):
+        assert np.abs(cpu[name]).max() > 0
+        np.testing.assert_array_equal(sim[name], cpu[name])
