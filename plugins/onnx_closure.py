@@ -103,6 +103,10 @@ class OnnxClosure(Closure):
         options.intra_op_num_threads = threads_per_rank(model.comm)
         options.inter_op_num_threads = 1
         options.execution_mode = ort.ExecutionMode.ORT_SEQUENTIAL
+        # onnxruntime's idle threads spin by default and take the cores from the model's
+        # own (Numba) threads between inferences: with spinning a step with the example
+        # CNN cost 2.9x a plain step, without 1.3x (benchmarks/closure_overhead.py)
+        options.add_session_config_entry("session.intra_op.allow_spinning", "0")
         on_gpu = on_device(model.backend)
         if on_gpu and "CUDAExecutionProvider" not in ort.get_available_providers():
             raise SetupError(
