@@ -15,6 +15,10 @@ DAY = 86400.0
 DEGTOM = 6370e3 * np.pi / 180.0
 
 
+#: Veros's halo width: its ACC forcing is defined with the coordinates of its halo cells
+VEROS_HALO = 2
+
+
 class ACC(Setup):
     name = "acc"
 
@@ -64,8 +68,11 @@ class ACC(Setup):
 
     def set_forcing(self, state):
         g = state.grid
-        yt_min, yt_max = g.yt_global.min(), g.yt_global.max()  # the whole domain
-        yu_min, yu_max = g.yu_global.min(), g.yu_global.max()
+        # Veros defines the forcing with the extremes of its coordinates, which include its
+        # 2 halo cells: take the same points, whatever this run's halo width
+        first, last = g.h - VEROS_HALO, g.h + g.ny_global - 1 + VEROS_HALO
+        yt_min, yt_max = g.yt_global[first], g.yt_global[last]
+        yu_min, yu_max = g.yu_global[first], g.yu_global[last]
         _, yu = g.coords("U")
         _, yt = g.coords("T")
         taux = np.where(yt < -20, 0.1 * np.sin(np.pi * (yu - yu_min) / (-20.0 - yt_min)), 0.0)

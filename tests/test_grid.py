@@ -87,3 +87,21 @@ def test_periodic_grid_narrower_than_halo_is_rejected():
     g.dxt, g.dyt, g.dzt = np.ones(1), np.ones(3), np.ones(1)
     with pytest.raises(SetupError, match="periodic grid needs nx >= halo"):
         g.build_coordinates()
+
+
+@pytest.mark.parametrize(
+    "example, settings",
+    [("acc", {"nx": 8, "ny": 10, "nz": 7}), ("double_gyre", {"resolution_km": 200})],
+)
+def test_a_wider_halo_changes_nothing(example_setup, example, settings):
+    """Closures widen the halo to their receptive field: the run must not notice (the ACC
+    forcing once took the domain's extent from coordinates that included the halo)."""
+    from ocean import Model
+
+    setup = example_setup(example)
+    narrow = Model(setup(), settings=settings)
+    wide = Model(setup(), settings={**settings, "halo": 4})
+    narrow.run(6)
+    wide.run(6)
+    for name in ("u", "v", "w", "temp", "salt", "psi", "rho"):
+        assert np.array_equal(narrow.state.get(name), wide.state.get(name)), name

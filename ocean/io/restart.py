@@ -6,6 +6,10 @@ Fields are stored on the global grid with its outer halo, whatever the decomposi
 rank 0 writes them one at a time as they are gathered; every rank reads its own window
 (its block with halo), so a restart written on 4 ranks is read on 1, 2 or 6 and the run
 continues as if it had not stopped.
+
+A restart written with another halo width (a run that adds a closure with a wider
+receptive field) is read by its interior: each block takes its cells and refills its halo
+by the halo exchange, as at the start of a run.
 """
 
 from __future__ import annotations
@@ -19,18 +23,19 @@ import numpy as np
 
 from ocean.errors import SetupError
 
-from .gather import gather_with_halo, local_window
+from .gather import gather_interior, gather_with_halo, local_window
 
 
 def grid_fingerprint(model) -> str:
-    """Hash of the global T coordinates and topography (same size, other grid: refused);
-    the same on every rank and for every decomposition."""
+    """Hash of the global T coordinates and topography of the interior (same size, other
+    grid: refused); the same on every rank, for every decomposition and halo width."""
     g = model.grid
-    kbot = gather_with_halo(model, g.kbot)
+    kbot = gather_interior(model, g.kbot[g.interior])
     if model.comm.rank != 0:
         return model.comm.bcast(None)
     h = hashlib.sha256()
-    for arr in (g.xt_global, g.yt_global, g.zt, kbot):
+    inner_x, inner_y = slice(g.h, g.h + g.nx_global), slice(g.h, g.h + g.ny_global)
+    for arr in (g.xt_global[inner_x], g.yt_global[inner_y], g.zt, kbot):
         h.update(np.ascontiguousarray(arr).tobytes())
     return model.comm.bcast(h.hexdigest()[:16])
 
@@ -81,10 +86,11 @@ def read_restart(model, path):
         if "shape" not in f.attrs or "grid" not in f.attrs:
             raise SetupError(f"{str(path)!r} is not an ocean-hybrid restart file")
         shape = tuple(int(n) for n in f.attrs["shape"])
-        if shape != (nz, ny, nx) or int(f.attrs["halo"]) != g.h:
+        halo = int(f.attrs["halo"])
+        if shape != (nz, ny, nx):
             raise SetupError(
-                f"restart {str(path)!r} is for a grid of (nz, ny, nx) = {shape} with halo "
-                f"{int(f.attrs['halo'])}; this run has {(nz, ny, nx)} with halo {g.h}"
+                f"restart {str(path)!r} is for a grid of (nz, ny, nx) = {shape}; "
+                f"this run has {(nz, ny, nx)}"
             )
         if f.attrs["grid"] != fingerprint:
             raise SetupError(
@@ -95,20 +101,37 @@ def read_restart(model, path):
         for name in names:  # check everything before touching the state
             if name not in f:
                 raise SetupError(f"restart {str(path)!r} lacks the field {name!r}")
-            needed = _global_shape(model, st.arrays[name].shape)
+            needed = _global_shape(model, st.arrays[name].shape, halo)
             if f[name].shape != needed:
                 raise SetupError(
                     f"restart {str(path)!r}: field {name!r} has shape {f[name].shape}, "
                     f"this run needs {needed}"
                 )
-        j0, j1, i0, i1 = local_window(model)
-        for name in names:
-            block = f[name][..., j0:j1, i0:i1]
-            model.backend.copy(st.arrays[name], model.backend.asarray(block))
+        if halo == g.h:
+            j0, j1, i0, i1 = local_window(model)
+            for name in names:
+                block = f[name][..., j0:j1, i0:i1]
+                model.backend.copy(st.arrays[name], model.backend.asarray(block))
+        else:
+            _read_interiors(model, f, names, halo)
         st.itt, st.time = int(f.attrs["itt"]), float(f.attrs["time"])
         st.taum1, st.tau, st.taup1 = (int(f.attrs[k]) for k in ("taum1", "tau", "taup1"))
 
 
-def _global_shape(model, local_shape):
+def _read_interiors(model, f, names, halo):
+    """Each block's interior from a file of another halo width; halos by the exchange."""
+    st, g, b = model.state, model.grid, model.backend
+    rows = slice(halo + g.j0, halo + g.j0 + g.ny)
+    cols = slice(halo + g.i0, halo + g.i0 + g.nx)
+    for name in names:
+        host = np.zeros(st.arrays[name].shape)
+        host[(Ellipsis, *g.interior)] = f[name][..., rows, cols]
+        arr = b.asarray(host)
+        b.copy(st.arrays[name], arr)
+        levels = st.arrays[name] if st.variables[name].levels > 1 else [st.arrays[name]]
+        model.fill_halo(*levels)
+
+
+def _global_shape(model, local_shape, halo):
     g = model.grid
-    return tuple(local_shape[:-2]) + (g.ny_global + 2 * g.h, g.nx_global + 2 * g.h)
+    return tuple(local_shape[:-2]) + (g.ny_global + 2 * halo, g.nx_global + 2 * halo)
