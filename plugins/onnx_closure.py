@@ -50,6 +50,7 @@ class OnnxClosure(Closure):
     def bind(self, model):
         self._check_model(model)
         self.backend, self.xp = model.backend, model.backend.xp
+        self.on_device = on_device(model.backend)
         self.timers = model.timers
         self.session = self._session(model)
         g, b = model.grid, model.backend
@@ -159,6 +160,8 @@ class OnnxClosure(Closure):
                     xp.subtract(field[tile.window], self.in_mean[c], out=channel)
                     xp.multiply(channel, self.in_inv_scale[c], out=channel)
             with self.timers("closure_inference"):
+                if self.on_device:  # the input was written on CuPy's stream
+                    self.backend.synchronize()
                 tile.binding.synchronize_inputs()
                 self.session.run_with_iobinding(tile.binding)
                 tile.binding.synchronize_outputs()
