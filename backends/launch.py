@@ -4,8 +4,9 @@ Each backend turns a :class:`ocean.kernels.core.Kernel` into a launcher by writi
 small Python module (the launch loop around the kernel body) into the cache folder and
 importing it. Generating source, rather than closing over the body, keeps Numba's
 on-disk cache valid (the generated file is a real module) and works for numba-cuda,
-which cannot call a function passed as an argument. The folder name carries a hash of
-every kernel source file, so editing a kernel invalidates the cached machine code.
+which cannot call a function passed as an argument. The folder name carries a hash of the
+kernel's module, the kernel modules it imports, ``kernels/core.py`` and the backends, so
+editing a kernel invalidates the cached machine code of its own module only.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from __future__ import annotations
 import hashlib
 import importlib.util
 import os
+import re
 import sys
 from functools import cache
 from pathlib import Path
@@ -31,20 +33,39 @@ def cache_root() -> Path:
     return Path(base) / "ocean-hybrid"
 
 
+KERNEL_IMPORT = re.compile(r"^from \.(\w+) import", re.MULTILINE)
+
+
+def kernel_sources(module: str) -> list[Path]:
+    """The files a kernel module's machine code depends on: the module itself, the kernel
+    modules it imports (transitively), ``core.py`` and every backend source."""
+    own = getattr(sys.modules.get(module), "__file__", None)
+    seen, todo = [], [Path(own) if own else None, KERNEL_DIR / "core.py"]
+    while todo:
+        path = todo.pop()
+        if path is None or path in seen or not path.is_file():
+            continue
+        seen.append(path)
+        if path.parent == KERNEL_DIR:
+            imported = KERNEL_IMPORT.findall(path.read_text())
+            todo.extend(KERNEL_DIR / f"{name}.py" for name in imported)
+    return sorted(seen) + sorted(Path(__file__).resolve().parent.glob("*.py"))
+
+
 @cache
-def source_hash() -> str:
-    """Hash of all kernel sources, the backends and the Numba version."""
+def source_hash(module: str) -> str:
+    """Hash of the sources ``module``'s launchers depend on and of the Numba version."""
     h = hashlib.sha256(numba.__version__.encode())
-    for folder in (KERNEL_DIR, Path(__file__).resolve().parent):
-        for path in sorted(folder.glob("*.py")):
-            h.update(path.name.encode())
-            h.update(path.read_bytes())
+    for path in kernel_sources(module):
+        h.update(path.name.encode())
+        h.update(path.read_bytes())
     return h.hexdigest()[:16]
 
 
 def load_generated(backend: str, kernel, source: str):
     """Write ``source`` as a module for ``kernel`` (once) and import it."""
-    folder = cache_root() / f"launchers-{backend}-{source_hash()}"
+    stem = kernel.module.rsplit(".", 1)[-1]
+    folder = cache_root() / f"launchers-{backend}" / f"{stem}-{source_hash(kernel.module)}"
     folder.mkdir(parents=True, exist_ok=True)
     modname = f"_ocean_{backend}_{kernel.module.replace('.', '_')}_{kernel.name}"
     path = folder / f"{modname}.py"

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 import time
 from pathlib import Path
@@ -57,6 +58,10 @@ def parse(argv=None):
         help="a setting of every coarse run (e.g. A_h 2500)",
     )  # fmt: skip
     p.add_argument("--out-dir", type=Path, default=ROOT / "build/closures/eval")
+    p.add_argument(
+        "--reference", type=Path, default=ROOT / "build/closures/eval_reference.npz",
+        help="cache of the fine run's snapshots (reused when start, length and interval match)",
+    )  # fmt: skip
     return p.parse_args(argv)
 
 
@@ -86,6 +91,27 @@ def stack(samples):
     return tuple(np.stack(a) for a in zip(*samples, strict=True))
 
 
+def fine_reference(fine, path, key, sample):
+    """Fine snapshots (u, v, wall s, error), reused from ``path`` when it holds the same
+    (start day, samples, steps between samples, km), else run and saved there."""
+    if path.is_file():
+        with np.load(path) as d:
+            if np.array_equal(d["key"], key):
+                print(f"fine: reused {path}", flush=True)
+                return d["u"], d["v"], float(d["wall"]), None
+    t = time.perf_counter()
+    samples, error = collect(fine, int(key[1]), int(key[2]), sample)
+    wall = time.perf_counter() - t
+    print(f"fine: {len(samples)} samples, {wall:.0f} s {error or ''}", flush=True)
+    u, v = stack(samples)
+    if error is None:
+        tmp = path.with_name(path.name + ".tmp")
+        with open(tmp, "wb") as fh:
+            np.savez(fh, u=u, v=v, key=key, wall=wall)
+        os.replace(tmp, path)
+    return u, v, wall, error
+
+
 def main(argv=None):
     args = parse(argv)
     args.out_dir.mkdir(parents=True, exist_ok=True)
@@ -113,11 +139,8 @@ def main(argv=None):
         if samples:
             runs[run] = stack(samples)
         print(f"{run}: {len(samples)} samples, {wall[run]:.0f} s {errors[run] or ''}", flush=True)
-    t = time.perf_counter()
-    samples, errors["fine"] = collect(fine, n_samples, every(dt_f), sample_uv)
-    wall["fine"] = time.perf_counter() - t
-    print(f"fine: {len(samples)} samples, {wall['fine']:.0f} s", flush=True)
-    u_f, v_f = stack(samples)
+    key = np.array([start_day, n_samples, every(dt_f), args.fine_km])
+    u_f, v_f, wall["fine"], errors["fine"] = fine_reference(fine, args.reference, key, sample_uv)
     ref = (coarsen_u(u_f, f), coarsen_v(v_f, f))
     dzt = fine.grid.dzt
     dx_f, dx_c = args.fine_km * 1e3, args.fine_km * f * 1e3

@@ -8,7 +8,9 @@ import pytest
 from ocean import Model, Setup
 from ocean.backends import get_backend, launch
 from ocean.backends.cpu import CpuBackend
+from ocean.backends.launch import kernel_sources
 from ocean.kernels import advection as KA
+from ocean.kernels import friction as KF
 from ocean.kernels import pressure as KP
 from ocean.kernels.halo import copy_strip
 
@@ -130,12 +132,21 @@ def test_model_fill_halo_is_periodic(h):
 
 
 # -- generated launchers ---------------------------------------------------------------
+def test_launcher_hash_covers_own_and_imported_kernel_modules_only():
+    """Editing advection.py must not invalidate friction's launchers; editing the
+    tridiagonal solver that friction imports, core.py or a backend must."""
+    names = {p.name for p in kernel_sources(KF.implicit_vertical_friction.module)}
+    assert {"friction.py", "tridiagonal.py", "core.py", "cpu.py", "launch.py"} <= names
+    assert "advection.py" not in names and "pressure.py" not in names
+
+
 def test_launcher_cache_is_reused(tmp_path, monkeypatch):
     monkeypatch.setenv("OCEAN_CACHE_DIR", str(tmp_path))
     kn = KP.cg_direction
     first = CpuBackend().launcher(kn)
     files = sorted(tmp_path.rglob("*.py"))
-    assert len(files) == 1 and files[0].parent.name.startswith("launchers-cpu-")
+    assert len(files) == 1 and files[0].parent.parent.name == "launchers-cpu"
+    assert files[0].parent.name.startswith("pressure-")
     path = files[0]
     assert kn.name in path.name
     stat = path.stat()
@@ -153,7 +164,8 @@ def test_launcher_cache_is_reused(tmp_path, monkeypatch):
     assert sys.modules[modname].__file__ == str(path)
     after = path.stat()
     assert (after.st_mtime_ns, after.st_ino) == (stat.st_mtime_ns, stat.st_ino)
-    assert sorted(tmp_path.rglob("*")) == sorted(files + [path.parent]), "new files written"
+    expected = files + [path.parent, path.parent.parent]
+    assert sorted(tmp_path.rglob("*")) == sorted(expected), "new files written"
     assert callable(third) and third is not first  # a new module object, same file
 
 
