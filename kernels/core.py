@@ -17,7 +17,17 @@ from dataclasses import dataclass, field
 
 from numba.extending import register_jitable
 
-__all__ = ["Kernel", "kernel", "column_kernel", "stencil", "KERNELS"]
+__all__ = [
+    "Kernel",
+    "kernel",
+    "column_kernel",
+    "stencil",
+    "KERNELS",
+    "ADJOINTS",
+    "adjoint_of",
+    "in_box",
+    "in_box2",
+]
 
 #: every kernel defined so far, by qualified name (used by tests and cache warm-up)
 KERNELS: dict[str, Kernel] = {}
@@ -100,3 +110,111 @@ def stencil(func=None, *, inline: bool = True):
     if func is None:
         return lambda f: stencil(f, inline=inline)
     return register_jitable(inline="always" if inline else "never")(func)
+
+
+# -- adjoints ------------------------------------------------------------------------------
+#: the argument of an adjoint kernel that receives the forward launch box
+FORWARD_BOX = "fbox"
+
+
+@dataclass(eq=False)
+class AdjointSpec:
+    """How a forward kernel's adjoint is computed.
+
+    ``reads``: differentiable array inputs (their adjoints are accumulated, ``+=``);
+    ``writes``: outputs overwritten on the launch box (their adjoints are read; the caller
+    zeroes them on the box afterwards); ``updates``: outputs read and written in place
+    (``y = g(y, x)``: their adjoint array holds ybar(new) on entry and ybar(old) on exit);
+    ``scalars``: differentiable scalar arguments (an adjoint writes each output cell's
+    contribution into an array shaped like the first output; the caller sums it).
+
+    ``kernels``: one or more adjoint kernels, run in order. Each takes, after its index,
+    any forward arguments by their names (inputs at their values before the launch,
+    write-only outputs at their values after it), ``<name>_adj`` arrays of the names
+    above, and ``fbox``, the forward launch box (a tuple of 6 or, for a column kernel, 4
+    ints). Each is launched on the forward box widened by the forward radius and gathers:
+    a cell writes only its own input adjoints (a cell kernel's adjoint may be a column
+    kernel, launched on the widened columns, where a 2-D input's adjoint sums over k).
+    Splitting an adjoint in several kernels keeps each call under the 30 arguments that
+    Numba can inline.
+    """
+
+    forward: Kernel
+    reads: tuple[str, ...] = ()
+    writes: tuple[str, ...] = ()
+    updates: tuple[str, ...] = ()
+    scalars: tuple[str, ...] = ()
+    kernels: list[Kernel] = field(default_factory=list)
+
+    @property
+    def outputs(self) -> tuple[str, ...]:
+        return self.writes + self.updates
+
+    @property
+    def adjoint_names(self) -> tuple[str, ...]:
+        return tuple(f"{n}_adj" for n in self.reads + self.updates + self.writes + self.scalars)
+
+    def check_complete(self):
+        """Every read, update and scalar has its adjoint written by one of the kernels."""
+        taken = {a for kn in self.kernels for a in kn.arg_names}
+        missing = [
+            f"{n}_adj" for n in self.reads + self.updates + self.scalars if f"{n}_adj" not in taken
+        ]
+        if missing:
+            raise TypeError(f"the adjoint of {self.forward.name} never takes {missing}")
+
+
+#: forward kernel -> its adjoint spec
+ADJOINTS: dict[Kernel, AdjointSpec] = {}
+
+
+def adjoint_of(forward: Kernel, reads=(), writes=(), updates=(), scalars=()):
+    """Register the decorated kernel as (a part of) the hand-written adjoint of ``forward``.
+
+    The first registration declares ``reads``, ``writes``, ``updates`` and ``scalars`` (see
+    :class:`AdjointSpec`); further parts of the same adjoint repeat them or leave them out.
+    Argument names are checked here, so a mismatch fails at import.
+    """
+    declared = (tuple(reads), tuple(writes), tuple(updates), tuple(scalars))
+
+    def wrap(adjoint: Kernel) -> Kernel:
+        spec = ADJOINTS.get(forward)
+        if spec is None:
+            spec = AdjointSpec(forward, *declared)
+            unknown = set(spec.reads + spec.outputs + spec.scalars) - set(forward.arg_names)
+            if unknown:
+                raise TypeError(
+                    f"adjoint of {forward.name}: no forward arguments {sorted(unknown)}"
+                )
+        elif any(declared) and declared != (spec.reads, spec.writes, spec.updates, spec.scalars):
+            raise TypeError(f"{adjoint.name}: declares another adjoint of {forward.name}")
+        if forward.column and not adjoint.column:
+            raise TypeError(f"{adjoint.name}: the adjoint of a column kernel is a column kernel")
+        allowed = {*forward.arg_names, *spec.adjoint_names, FORWARD_BOX}
+        strange = [a for a in adjoint.arg_names if a not in allowed]
+        if strange:
+            raise TypeError(
+                f"{adjoint.name}: arguments {strange} are neither arguments of "
+                f"{forward.name}, nor adjoints {spec.adjoint_names}, nor {FORWARD_BOX!r}"
+            )
+        spec.kernels.append(adjoint)
+        ADJOINTS[forward] = spec
+        return adjoint
+
+    return wrap
+
+
+@stencil
+def in_box(k, j, i, fbox):
+    """Whether cell (k, j, i) lies in the forward launch box."""
+    # bitwise &: no branches to inline (chained comparisons upset Numba's SSA pass)
+    return (
+        (k >= fbox[0]) & (k < fbox[1]) & (j >= fbox[2]) & (j < fbox[3]) & (i >= fbox[4])
+        & (i < fbox[5])
+    )  # fmt: skip
+
+
+@stencil
+def in_box2(j, i, fbox):
+    """Whether column (j, i) lies in the forward column box (j0, j1, i0, i1)."""
+    return (j >= fbox[0]) & (j < fbox[1]) & (i >= fbox[2]) & (i < fbox[3])

@@ -10,7 +10,7 @@ with eps = 1 for the implicit free surface and 0 for the rigid lid. Multiplied b
 area the operator is symmetric; we solve with its negative, which is positive definite.
 """
 
-from .core import column_kernel, kernel
+from .core import adjoint_of, column_kernel, in_box, kernel
 
 
 @column_kernel(radius=0)
@@ -111,3 +111,48 @@ def surface_pressure_correction(k, j, i, psi, maskU, maskV, dxu, dyu, cost, dt, 
 def subtract_constant(k, j, i, x, c, maskT):
     """x -= c at wet surface cells (2-D x seen as one level)."""
     x[k, j, i] = (x[k, j, i] - c) * maskT[maskT.shape[0] - 1, j, i]
+
+
+# -- adjoints ------------------------------------------------------------------------------
+@adjoint_of(
+    momentum_ab_step,
+    reads=("u", "v", "du", "dv", "du_old", "dv_old", "du_mix", "dv_mix"),
+    writes=("u_new", "v_new"),
+)
+@kernel(radius=0)
+def momentum_ab_step_adj(
+    k, j, i, maskU, maskV, dt, ab_new, ab_old, u_adj, v_adj, du_adj, dv_adj, du_old_adj,
+    dv_old_adj, du_mix_adj, dv_mix_adj, u_new_adj, v_new_adj, fbox,
+):  # fmt: skip
+    """Adjoint of the AB2 momentum predictor (linear, cell by cell)."""
+    if not in_box(k, j, i, fbox):
+        return
+    gu = maskU[k, j, i] * u_new_adj[k, j, i]
+    gv = maskV[k, j, i] * v_new_adj[k, j, i]
+    u_adj[k, j, i] += gu
+    v_adj[k, j, i] += gv
+    du_mix_adj[k, j, i] += dt * gu
+    dv_mix_adj[k, j, i] += dt * gv
+    du_adj[k, j, i] += dt * ab_new * gu
+    dv_adj[k, j, i] += dt * ab_new * gv
+    du_old_adj[k, j, i] -= dt * ab_old * gu
+    dv_old_adj[k, j, i] -= dt * ab_old * gv
+
+
+@adjoint_of(surface_pressure_correction, reads=("psi",), updates=("u", "v"))
+@column_kernel(radius=1)
+def surface_pressure_correction_adj(
+    j, i, maskU, maskV, dxu, dyu, cost, dt, psi_adj, u_adj, v_adj, fbox,
+):  # fmt: skip
+    """Adjoint of u -= dt dpsi/dx, v -= dt dpsi/dy: psi gathers the velocity adjoints of
+    the faces on its four sides over the column (u and v pass through unchanged)."""
+    total = 0.0
+    for k in range(fbox[0], fbox[1]):
+        if in_box(k, j, i, fbox):
+            total += dt * maskU[k, j, i] * u_adj[k, j, i] / (cost[j] * dxu[i])
+            total += dt * maskV[k, j, i] * v_adj[k, j, i] / dyu[j]
+        if in_box(k, j, i - 1, fbox):
+            total -= dt * maskU[k, j, i - 1] * u_adj[k, j, i - 1] / (cost[j] * dxu[i - 1])
+        if in_box(k, j - 1, i, fbox):
+            total -= dt * maskV[k, j - 1, i] * v_adj[k, j - 1, i] / dyu[j - 1]
+    psi_adj[j, i] += total
