@@ -126,7 +126,11 @@ class AdjointSpec:
     zeroes them on the box afterwards); ``updates``: outputs read and written in place
     (``y = g(y, x)``: their adjoint array holds ybar(new) on entry and ybar(old) on exit);
     ``scalars``: differentiable scalar arguments (an adjoint writes each output cell's
-    contribution into an array shaped like the first output; the caller sums it).
+    contribution into an array shaped like the first output; the caller sums it);
+    ``rows``: differentiable 1-D per-row (j) coefficients (likewise per cell, in an array
+    shaped like the first output; the caller sums over k and i); ``scratch``: arrays the
+    kernel writes as work space, whose values nothing reads afterwards (not
+    differentiated, but a recording of the step must know they are overwritten).
 
     ``kernels``: one or more adjoint kernels, run in order. Each takes, after its index,
     any forward arguments by their names (inputs at their values before the launch,
@@ -144,6 +148,8 @@ class AdjointSpec:
     writes: tuple[str, ...] = ()
     updates: tuple[str, ...] = ()
     scalars: tuple[str, ...] = ()
+    rows: tuple[str, ...] = ()
+    scratch: tuple[str, ...] = ()
     kernels: list[Kernel] = field(default_factory=list)
 
     @property
@@ -151,14 +157,21 @@ class AdjointSpec:
         return self.writes + self.updates
 
     @property
+    def declared(self) -> tuple:
+        return (self.reads, self.writes, self.updates, self.scalars, self.rows, self.scratch)
+
+    @property
     def adjoint_names(self) -> tuple[str, ...]:
-        return tuple(f"{n}_adj" for n in self.reads + self.updates + self.writes + self.scalars)
+        names = self.reads + self.updates + self.writes + self.scalars + self.rows
+        return tuple(f"{n}_adj" for n in names)
 
     def check_complete(self):
         """Every read, update and scalar has its adjoint written by one of the kernels."""
         taken = {a for kn in self.kernels for a in kn.arg_names}
         missing = [
-            f"{n}_adj" for n in self.reads + self.updates + self.scalars if f"{n}_adj" not in taken
+            f"{n}_adj"
+            for n in self.reads + self.updates + self.scalars + self.rows
+            if f"{n}_adj" not in taken
         ]
         if missing:
             raise TypeError(f"the adjoint of {self.forward.name} never takes {missing}")
@@ -168,25 +181,27 @@ class AdjointSpec:
 ADJOINTS: dict[Kernel, AdjointSpec] = {}
 
 
-def adjoint_of(forward: Kernel, reads=(), writes=(), updates=(), scalars=()):
+def adjoint_of(forward: Kernel, reads=(), writes=(), updates=(), scalars=(), rows=(), scratch=()):
     """Register the decorated kernel as (a part of) the hand-written adjoint of ``forward``.
 
-    The first registration declares ``reads``, ``writes``, ``updates`` and ``scalars`` (see
+    The first registration declares ``reads``, ``writes``, ``updates``, ``scalars``, ``rows``
+    and ``scratch`` (see
     :class:`AdjointSpec`); further parts of the same adjoint repeat them or leave them out.
     Argument names are checked here, so a mismatch fails at import.
     """
-    declared = (tuple(reads), tuple(writes), tuple(updates), tuple(scalars))
+    declared = tuple(tuple(x) for x in (reads, writes, updates, scalars, rows, scratch))
 
     def wrap(adjoint: Kernel) -> Kernel:
         spec = ADJOINTS.get(forward)
         if spec is None:
             spec = AdjointSpec(forward, *declared)
-            unknown = set(spec.reads + spec.outputs + spec.scalars) - set(forward.arg_names)
+            named = spec.reads + spec.outputs + spec.scalars + spec.rows + spec.scratch
+            unknown = set(named) - set(forward.arg_names)
             if unknown:
                 raise TypeError(
                     f"adjoint of {forward.name}: no forward arguments {sorted(unknown)}"
                 )
-        elif any(declared) and declared != (spec.reads, spec.writes, spec.updates, spec.scalars):
+        elif any(declared) and declared != spec.declared:
             raise TypeError(f"{adjoint.name}: declares another adjoint of {forward.name}")
         if forward.column and not adjoint.column:
             raise TypeError(f"{adjoint.name}: the adjoint of a column kernel is a column kernel")

@@ -68,7 +68,8 @@ def dot_product_test(backend, forward, region, args: dict, seed: int = 0) -> Dot
     def random_like(x):
         return rng.standard_normal(np.shape(x)) if isinstance(x, np.ndarray) else rng.normal()
 
-    directions = {n: random_like(args[n]) for n in spec.reads + spec.updates + spec.scalars}
+    active = spec.reads + spec.updates + spec.scalars + spec.rows
+    directions = {n: random_like(args[n]) for n in active}
     ybar = {n: rng.standard_normal(args[n].shape) for n in spec.outputs}
     tangents = jvp(forward, region, args, directions, spec.outputs)
     lhs = sum(float(np.sum(tangents[n] * ybar[n])) for n in spec.outputs)
@@ -81,7 +82,7 @@ def dot_product_test(backend, forward, region, args: dict, seed: int = 0) -> Dot
     adjoints = {n: backend.zeros(np.shape(args[n])) for n in spec.reads}
     adjoints.update({n: backend.asarray(ybar[n].copy()) for n in spec.outputs})
     first = args[spec.outputs[0]].shape
-    adjoints.update({n: backend.zeros(first) for n in spec.scalars})
+    adjoints.update({n: backend.zeros(first) for n in spec.scalars + spec.rows})
     # updates enter at their old values: restore them after the forward launch above
     for n in spec.updates:
         xp_args[n] = backend.asarray(args[n])
@@ -93,4 +94,7 @@ def dot_product_test(backend, forward, region, args: dict, seed: int = 0) -> Dot
         rhs += float(np.sum(directions[n] * backend.to_host(adjoints[n])))
     for n in spec.scalars:
         rhs += directions[n] * float(np.sum(backend.to_host(adjoints[n])))
+    for n in spec.rows:
+        per_row = np.sum(backend.to_host(adjoints[n]), axis=(0, -1))
+        rhs += float(np.sum(directions[n] * per_row))
     return DotProduct(lhs, rhs)
