@@ -182,14 +182,15 @@ def tangent(array):
     return out
 
 
-def jvp(kernel, region, args: dict, directions: dict, outputs):
+def jvp(kernel, region, args: dict, directions: dict, outputs, scratch=()):
     """Derivative of ``outputs`` (names of arrays ``kernel`` writes) along ``directions``
-    (name -> array or scalar direction of an input), at the point ``args`` (name -> value)."""
+    (name -> array or scalar direction of an input), at the point ``args`` (name -> value).
+    ``scratch``: work arrays the kernel writes (they hold duals during the run)."""
     dual_args = []
     for name in kernel.arg_names:
         value = args[name]
         if isinstance(value, np.ndarray) and value.dtype.kind == "f":
-            if name in directions or name in outputs:
+            if name in directions or name in outputs or name in scratch:
                 dual_args.append(dual_array(value, directions.get(name)))
             else:
                 dual_args.append(value)

@@ -71,7 +71,7 @@ def dot_product_test(backend, forward, region, args: dict, seed: int = 0) -> Dot
     active = spec.reads + spec.updates + spec.scalars + spec.rows
     directions = {n: random_like(args[n]) for n in active}
     ybar = {n: rng.standard_normal(args[n].shape) for n in spec.outputs}
-    tangents = jvp(forward, region, args, directions, spec.outputs)
+    tangents = jvp(forward, region, args, directions, spec.outputs, spec.scratch)
     lhs = sum(float(np.sum(tangents[n] * ybar[n])) for n in spec.outputs)
 
     xp_args = {
