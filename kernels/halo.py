@@ -23,3 +23,24 @@ def copy_strip(k, j, i, field, dj, di):
     """field[k, j, i] = field[k, j + dj, i + di]: halo cells from this block's own interior
     (source and destination strips never overlap)."""
     field[k, j, i] = field[k, j + dj, i + di]
+
+
+# -- adjoints of the exchange (accumulate halo adjoints into the cells they came from) --
+@kernel(radius=0)
+def unpack_strip_add(k, j, i, buffer, strip_j0, strip_i0, level0, field):
+    """field[k, j, i] += buffer[level0 + k, j - strip_j0, i - strip_i0]: a neighbour's halo
+    adjoint added to the strip of this block's interior it was copied from."""
+    field[k, j, i] += buffer[level0 + k, j - strip_j0, i - strip_i0]
+
+
+@kernel(radius=0)
+def copy_strip_adj(k, j, i, field, dj, di):
+    """field[k, j, i] += field[k, j - dj, i - di] over the source strip of ``copy_strip``:
+    the adjoint of a copy within one block (the halo strip is zeroed afterwards)."""
+    field[k, j, i] += field[k, j - dj, i - di]
+
+
+@kernel(radius=0)
+def zero_strip(k, j, i, field):
+    """field[k, j, i] = 0 over a strip."""
+    field[k, j, i] = 0.0

@@ -130,7 +130,52 @@ class HaloExchange:
                 self.backend.copy(recv_dev, self.backend.asarray(recv_host))
             self._unpack(recv_dev, msg.recv_box, fields)
 
+    def exchange_adjoint(self, *fields):
+        """The adjoint of :meth:`exchange` on adjoint fields: each halo cell's adjoint is
+        added to the cell its value came from (on this block or a neighbour's), then the
+        halo is zeroed. Halos beyond a closed edge, which the exchange leaves alone, are
+        left alone too."""
+        fields = [as3d(f) for f in fields]
+        levels = tuple(f.shape[0] for f in fields)
+        requests, received = [], []
+        for msg in self.messages:
+            if msg.source == self.rank:
+                continue
+            # what we sent to msg.dest comes back as an adjoint; what we received from
+            # msg.source goes back there (buffers: send-box and recv-box shaped)
+            back_dev, halo_dev, back_host, halo_host = self._buffers_for(msg, levels)
+            if msg.dest is not None:
+                requests.append(self.comm.irecv(back_host, msg.dest, msg.side))
+                received.append((msg, back_dev, back_host))
+            if msg.source is not None:
+                self._pack(fields, msg.recv_box, halo_dev)
+                self.backend.synchronize()
+                if halo_host is not halo_dev:
+                    halo_host[...] = self.backend.to_host(halo_dev)
+                requests.append(self.comm.isend(halo_host, msg.source, msg.side))
+        for msg in self.messages:
+            if msg.source == self.rank:
+                self._copy_within_adjoint(fields, msg)
+        if requests:
+            self.comm.waitall(requests)
+        for msg in self.messages:  # every halo strip is packed or copied: zero it
+            if msg.source is not None:
+                self._per_field(KH.zero_strip, fields, msg.recv_box, lambda f, j0, i0, lev: (f,))
+        for msg, back_dev, back_host in received:
+            if back_host is not back_dev:
+                self.backend.copy(back_dev, self.backend.asarray(back_host))
+            self._per_field(
+                KH.unpack_strip_add, fields, msg.send_box,
+                lambda f, j0, i0, lev, buf=back_dev: (buf, j0, i0, lev, f),
+            )  # fmt: skip
+
     # -- internals --------------------------------------------------------------------
+    def _copy_within_adjoint(self, fields, msg):
+        j0, j1, i0, i1 = msg.send_box
+        dj, di = j0 - msg.recv_box[0], i0 - msg.recv_box[2]
+        for f in fields:
+            self.backend.launch(KH.copy_strip_adj, (0, f.shape[0], j0, j1, i0, i1), f, dj, di)
+
     def _copy_within(self, fields, msg):
         """This block is its own neighbour on this side: its send strip is its halo."""
         j0, j1, i0, i1 = msg.recv_box

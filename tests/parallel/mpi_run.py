@@ -58,10 +58,14 @@ def run_halo(args, comm):
     decomp = Decomposition(args.nx, args.ny, px, py, comm.rank, args.h, bool(args.periodic))
     decomp.check()
     backend = get_backend(args.backend)
-    mismatches = check_halo(decomp, HaloExchange(decomp, comm, backend), backend)
+    halo = HaloExchange(decomp, comm, backend)
+    mismatches = check_halo(decomp, halo, backend)
     total = comm.gather_to_root(mismatches)
+    forward, adjoint = exchange_dot_product(decomp, halo, backend, seed=comm.rank)
+    sums = comm.allreduce_sums([forward, adjoint])
     if comm.rank == 0:
-        np.savez(args.out, mismatches=np.array(total), layout=np.array([px, py]))
+        np.savez(args.out, mismatches=np.array(total), layout=np.array([px, py]),
+                 dot=np.array(sums))  # fmt: skip
 
 
 def pattern(decomp, nz):
@@ -100,6 +104,24 @@ def check_halo(decomp, halo, backend=None):
     if backend is not None:
         f3, f2 = backend.to_host(f3), backend.to_host(f2)
     return int((f3 != e3).sum() + (f2 != e2).sum())
+
+
+def exchange_dot_product(decomp, halo, backend, seed=0):
+    """<E x, y> and <x, E^T y> on this block (E: the exchange, E^T: its adjoint) for a
+    random 3-D and 2-D field; their sums over the ranks must agree."""
+    rng = np.random.default_rng(seed)
+    shape = (3, decomp.local_ny + 2 * decomp.halo, decomp.local_nx + 2 * decomp.halo)
+    x3, y3 = rng.standard_normal(shape), rng.standard_normal(shape)
+    x2, y2 = rng.standard_normal(shape[1:]), rng.standard_normal(shape[1:])
+    # copies: on the host asarray may hand back the very array
+    ex3, ex2 = backend.asarray(x3.copy()), backend.asarray(x2.copy())
+    halo.exchange(ex3, ex2)
+    ety3, ety2 = backend.asarray(y3.copy()), backend.asarray(y2.copy())
+    halo.exchange_adjoint(ety3, ety2)
+    h = backend.to_host
+    forward = float(np.sum(h(ex3) * y3) + np.sum(h(ex2) * y2))
+    adjoint = float(np.sum(x3 * h(ety3)) + np.sum(x2 * h(ety2)))
+    return forward, adjoint
 
 
 def main():

@@ -9,7 +9,7 @@ exchange every halo cell must hold exactly the code (or marker) of its global po
 import numpy as np
 import pytest
 from helpers import run_script
-from mpi_run import check_halo
+from mpi_run import check_halo, exchange_dot_product
 
 from ocean.backends import get_backend
 from ocean.comm import SerialComm
@@ -25,6 +25,17 @@ def test_one_block_fills_periodic_halo_by_self_copies(periodic, h):
     assert all(m.source == 0 for m in halo.messages)
     assert len(halo.messages) == (2 if periodic else 0)
     assert check_halo(decomp, halo) == 0
+
+
+@pytest.mark.parametrize("periodic", [False, True])
+@pytest.mark.parametrize("h", [1, 2, 4])
+def test_exchange_adjoint_one_block(periodic, h):
+    """<E x, y> = <x, E^T y>: E^T adds each halo cell's adjoint to its source and zeroes
+    the halo (round-off only: sums of ~500 products)."""
+    decomp = Decomposition(7, 5, 1, 1, 0, h, periodic)
+    halo = HaloExchange(decomp, SerialComm(), get_backend("cpu"))
+    forward, adjoint = exchange_dot_product(decomp, halo, get_backend("cpu"))
+    assert abs(forward - adjoint) <= 1e-12 * abs(forward)
 
 
 @pytest.mark.parametrize(
@@ -45,6 +56,8 @@ def test_exchange_on_ranks_matches_global_pattern(tmp_path, ranks, layout, nx, n
     result = np.load(out)
     assert tuple(result["layout"]) == layout
     assert result["mismatches"].tolist() == [0] * ranks
+    forward, adjoint = result["dot"]  # the adjoint exchange, summed over the ranks
+    assert abs(forward - adjoint) <= 1e-12 * abs(forward)
 
 
 def test_exchange_through_the_cuda_simulator(tmp_path, monkeypatch):
@@ -53,4 +66,7 @@ def test_exchange_through_the_cuda_simulator(tmp_path, monkeypatch):
     monkeypatch.setenv("NUMBA_ENABLE_CUDASIM", "1")
     out = tmp_path / "halo.npz"
     run_script(2, "halo", out, 7, 5, 1, 2, "--px", 2, "--py", 1, "--backend", "cuda")
-    assert np.load(out)["mismatches"].tolist() == [0, 0]
+    result = np.load(out)
+    assert result["mismatches"].tolist() == [0, 0]
+    forward, adjoint = result["dot"]
+    assert abs(forward - adjoint) <= 1e-12 * abs(forward)
