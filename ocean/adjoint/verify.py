@@ -12,9 +12,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ocean.kernels.core import ADJOINTS, FORWARD_BOX
+from ocean.kernels.core import ADJOINTS
 
 from .dual import jvp
+from .launch import launch_adjoint
 
 
 @dataclass
@@ -26,36 +27,6 @@ class DotProduct:
     def relative_error(self) -> float:
         scale = max(abs(self.forward), abs(self.adjoint), np.finfo(float).tiny)
         return abs(self.forward - self.adjoint) / scale
-
-
-def widen(kernel, region, shape):
-    """The adjoint's launch box: ``region`` widened by the kernel's radius, within ``shape``."""
-    r = kernel.radius
-    dims = shape[-2:] if kernel.column else shape[-3:]
-    if kernel.column:
-        j0, j1, i0, i1 = region
-        return (max(j0 - r, 0), min(j1 + r, dims[0]), max(i0 - r, 0), min(i1 + r, dims[1]))
-    k0, k1, j0, j1, i0, i1 = region
-    return (
-        max(k0 - r, 0), min(k1 + r, dims[0]), max(j0 - r, 0), min(j1 + r, dims[1]),
-        max(i0 - r, 0), min(i1 + r, dims[2]),
-    )  # fmt: skip
-
-
-def launch_adjoint(backend, spec, region, args: dict, adjoints: dict):
-    """Launch ``spec``'s adjoint kernels for a forward launch on ``region``.
-
-    ``args``: forward arguments by name (backend arrays or scalars); ``adjoints``: the
-    ``<name>_adj`` arrays by forward name (reads, updates, writes and scalars).
-    """
-    fwd = spec.forward
-    box = widen(fwd, region, args[spec.outputs[0]].shape)
-    named = dict(args)
-    named.update({f"{n}_adj": a for n, a in adjoints.items()})
-    named[FORWARD_BOX] = tuple(int(b) for b in region)
-    for kn in spec.kernels:
-        launch_box = box[2:] if kn.column and not fwd.column else box
-        backend.launch(kn, launch_box, *(named[a] for a in kn.arg_names))
 
 
 def dot_product_test(backend, forward, region, args: dict, seed: int = 0) -> DotProduct:
