@@ -16,7 +16,7 @@ gamma = 1.1e-8 m s2 kg-1.)
 
 from math import sqrt
 
-from .core import column_kernel, stencil
+from .core import adjoint_of, column_kernel, in_box2, stencil
 
 RHO0 = 1024.0
 THETA0 = 283.0 - 273.15
@@ -103,3 +103,104 @@ def equation_of_state(j, i, eos, temp, salt, maskT, maskW, zt, dzw, grav, rho_0,
         nsqr[nz - 1, j, i] = nsqr[nz - 2, j, i]
     else:
         nsqr[0, j, i] = 0.0
+
+
+# -- adjoint ------------------------------------------------------------------------------
+@stencil
+def teos10_density_derivatives(sa, ct, p):
+    """(d rho/d S_A, d rho/d Theta) of ``teos10_density`` [kg m-3 per g kg-1, per K] at
+    fixed p: rho = N/V, d rho = (dN - rho dV)/V, the derivatives of N and V written out in
+    Horner form (d/d S_A of S_A^(3/2) B is 3/2 sqrt(S_A) B: finite at S_A = 0)."""
+    root_sa = sqrt(sa)
+    numerator = (
+        C01
+        + ct * (C02 + ct * (C03 + C04 * ct))
+        + sa * (C05 + ct * (C06 + C07 * ct) + root_sa * (C08 + ct * (C09 + ct * (C10 + C11 * ct))))
+        + p * (C12 + ct * (C13 + C14 * ct) + sa * (C15 + C16 * ct)
+               + p * (C17 + ct * (C18 + C19 * ct) + C20 * sa))
+    )  # fmt: skip
+    volume = (
+        C21
+        + ct * (C22 + ct * (C23 + ct * (C24 + C25 * ct)))
+        + sa * (C26 + ct * (C27 + ct * (C28 + ct * (C29 + C30 * ct))) + C36 * sa
+                + root_sa * (C31 + ct * (C32 + ct * (C33 + ct * (C34 + C35 * ct)))))
+        + p * (C37 + ct * (C38 + ct * (C39 + C40 * ct)) + sa * (C41 + C42 * ct)
+               + p * (C43 + ct * (C44 + C45 * ct + C46 * sa) + p * (C47 + C48 * ct)))
+    )  # fmt: skip
+    dn_dct = (
+        C02
+        + ct * (2.0 * C03 + 3.0 * C04 * ct)
+        + sa * (C06 + 2.0 * C07 * ct
+                + root_sa * (C09 + ct * (2.0 * C10 + 3.0 * C11 * ct)))
+        + p * (C13 + 2.0 * C14 * ct + C16 * sa + p * (C18 + 2.0 * C19 * ct))
+    )  # fmt: skip
+    dn_dsa = (
+        C05
+        + ct * (C06 + C07 * ct)
+        + 1.5 * root_sa * (C08 + ct * (C09 + ct * (C10 + C11 * ct)))
+        + p * (C15 + C16 * ct + C20 * p)
+    )  # fmt: skip
+    dv_dct = (
+        C22
+        + ct * (2.0 * C23 + ct * (3.0 * C24 + 4.0 * C25 * ct))
+        + sa * (C27 + ct * (2.0 * C28 + ct * (3.0 * C29 + 4.0 * C30 * ct))
+                + root_sa * (C32 + ct * (2.0 * C33 + ct * (3.0 * C34 + 4.0 * C35 * ct))))
+        + p * (C38 + ct * (2.0 * C39 + 3.0 * C40 * ct) + C42 * sa
+               + p * (C44 + 2.0 * C45 * ct + C46 * sa + C48 * p))
+    )  # fmt: skip
+    dv_dsa = (
+        C26
+        + ct * (C27 + ct * (C28 + ct * (C29 + C30 * ct)))
+        + 2.0 * C36 * sa
+        + 1.5 * root_sa * (C31 + ct * (C32 + ct * (C33 + ct * (C34 + C35 * ct))))
+        + p * (C41 + C42 * ct + C46 * p * ct)
+    )  # fmt: skip
+    rho = numerator / volume
+    return (dn_dsa - rho * dv_dsa) / volume, (dn_dct - rho * dv_dct) / volume
+
+
+@stencil
+def density_derivatives(eos, temp, salt, p):
+    """(d density/d temp, d density/d salt) at fixed pressure p, for every ``eos`` type.
+    TEOS-10 takes max(S, 0): its S derivative is 0 where S <= 0 (the subgradient 0 at S = 0)."""
+    if eos == 2:
+        d_sa, d_ct = teos10_density_derivatives(max(salt, 0.0), temp, p)
+        if salt > 0.0:
+            return d_ct, d_sa
+        return d_ct, 0.0
+    if eos == 0:
+        return -RHO0 * BETA_T, RHO0 * BETA_S
+    z = -p
+    thetas = temp - THETA0
+    return -RHO0 * (BETA_T * (1.0 - GAMMA_S * GRAV * z * RHO0) + BETA_TS * thetas), RHO0 * BETA_S
+
+
+@adjoint_of(equation_of_state, reads=("temp", "salt"), writes=("rho", "nsqr"))
+@column_kernel(radius=0)
+def equation_of_state_adj(
+    j, i, eos, temp, salt, maskT, maskW, zt, dzw, grav, rho_0, temp_adj, salt_adj, rho_adj,
+    nsqr_adj, fbox,
+):  # fmt: skip
+    """Adjoint of rho and N^2 for every eos type (0 linear, 1 nonlinear_vallis, 2 teos10):
+    level k's temp and salt gather rho_k's adjoint and, through N^2_k (their density at
+    their own pressure, minus) and N^2_{k-1} (at the pressure of level k-1, plus), the
+    adjoints of the two N^2 they enter; the top N^2 copies the level below, so its adjoint
+    joins that level's. Derivatives of the density are exact (``density_derivatives``)."""
+    if not in_box2(j, i, fbox):
+        return
+    nz = temp.shape[0]
+    for k in range(nz):
+        g = rho_adj[k, j, i]
+        if k < nz - 1:
+            gn = nsqr_adj[k, j, i]
+            if k == nz - 2:
+                gn += nsqr_adj[nz - 1, j, i]
+            c = -grav / rho_0 / dzw[k] * maskW[k, j, i] * gn  # adjoint of (upper - rho_k)
+            g -= c
+            dt_up, ds_up = density_derivatives(eos, temp[k + 1, j, i], salt[k + 1, j, i], -zt[k])
+            temp_adj[k + 1, j, i] += c * dt_up
+            salt_adj[k + 1, j, i] += c * ds_up
+        d_t, d_s = density_derivatives(eos, temp[k, j, i], salt[k, j, i], -zt[k])
+        g *= maskT[k, j, i]
+        temp_adj[k, j, i] += g * d_t
+        salt_adj[k, j, i] += g * d_s

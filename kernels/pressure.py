@@ -10,7 +10,7 @@ with eps = 1 for the implicit free surface and 0 for the rigid lid. Multiplied b
 area the operator is symmetric; we solve with its negative, which is positive definite.
 """
 
-from .core import adjoint_of, column_kernel, in_box, kernel
+from .core import adjoint_of, column_kernel, in_box, in_box2, kernel
 
 
 @column_kernel(radius=0)
@@ -156,3 +156,89 @@ def surface_pressure_correction_adj(
         if in_box(k, j - 1, i, fbox):
             total -= dt * maskV[k, j - 1, i] * v_adj[k, j - 1, i] / dyu[j - 1]
     psi_adj[j, i] += total
+
+
+@adjoint_of(hydrostatic_pressure, reads=("rho",), writes=("p_hydro",))
+@column_kernel(radius=0)
+def hydrostatic_pressure_adj(j, i, maskT, dzw, grav, rho_0, rho_adj, p_hydro_adj, fbox):
+    """Adjoint of the downward integral of the hydrostatic pressure: the adjoint of p_k
+    (its own plus maskT_k times that of p_{k-1}, an upward integral) goes to rho_k and
+    rho_{k+1}, each with weight g/rho_0 dzw_k/2."""
+    if not in_box2(j, i, fbox):
+        return
+    top = rho_adj.shape[0] - 1
+    pb = 0.0  # adjoint of p_k, masked: what p_{k+1} receives
+    for k in range(top):
+        pb = maskT[k, j, i] * (pb + p_hydro_adj[k, j, i])
+        q = 0.5 * grav / rho_0 * dzw[k] * pb
+        rho_adj[k, j, i] += q
+        rho_adj[k + 1, j, i] += q
+    pb += p_hydro_adj[top, j, i]
+    rho_adj[top, j, i] += 0.5 * grav / rho_0 * dzw[top] * maskT[top, j, i] * pb
+
+
+@adjoint_of(surface_pressure_rhs, reads=("u", "v", "psi", "psi_old"), writes=("rhs", "guess"))
+@column_kernel(radius=1)
+def surface_pressure_rhs_adj(
+    j, i, maskU, maskV, maskT, dxt, dyt, dzt, cost, cosu, area_t, dt_mom, fs_coef,
+    first_guess, u_adj, v_adj, psi_adj, psi_old_adj, rhs_adj, guess_adj, fbox,
+):  # fmt: skip
+    """Adjoint of the surface-pressure right-hand side and first guess: u and v of this
+    column gather the adjoint of the divergence (-maskT area_t/dt_mom rhs_adj) of this
+    column and of its east (u) or north (v) neighbour, weighted by their layer thicknesses;
+    psi gets maskT (fs_coef rhs_adj + 2 guess_adj), psi_old -maskT guess_adj (with
+    ``first_guess``: psi gets maskT (fs_coef rhs_adj + guess_adj), psi_old nothing)."""
+    top = maskT.shape[0] - 1
+    gu = 0.0  # adjoint of the column's transports sum_k u dzt (east face), v (north face)
+    gv = 0.0
+    if in_box2(j, i, fbox):
+        mt = maskT[top, j, i]
+        a = -mt * area_t[j, i] / dt_mom * rhs_adj[j, i] / cost[j]
+        gu += a / dxt[i]
+        gv += a * cosu[j] / dyt[j]
+        if first_guess:
+            psi_adj[j, i] += mt * (fs_coef[j, i] * rhs_adj[j, i] + guess_adj[j, i])
+        else:
+            psi_adj[j, i] += mt * (fs_coef[j, i] * rhs_adj[j, i] + 2.0 * guess_adj[j, i])
+            psi_old_adj[j, i] -= mt * guess_adj[j, i]
+    if in_box2(j, i + 1, fbox):
+        a = -maskT[top, j, i + 1] * area_t[j, i + 1] / dt_mom * rhs_adj[j, i + 1]
+        gu -= a / (cost[j] * dxt[i + 1])
+    if in_box2(j + 1, i, fbox):
+        a = -maskT[top, j + 1, i] * area_t[j + 1, i] / dt_mom * rhs_adj[j + 1, i]
+        gv -= a * cosu[j] / (cost[j + 1] * dyt[j + 1])
+    for k in range(top + 1):
+        u_adj[k, j, i] += maskU[k, j, i] * dzt[k] * gu
+        v_adj[k, j, i] += maskV[k, j, i] * dzt[k] * gv
+
+
+@adjoint_of(surface_pressure_operator, reads=("p",), writes=("out",))
+@kernel(radius=1)
+def surface_pressure_operator_adj(k, j, i, coef_e, coef_n, fs_coef, p_adj, out_adj, fbox):
+    """Adjoint of out = N p: the operator is symmetric, so p_adj gathers N applied to
+    out_adj taken as 0 outside the forward box (on and around the box, N's own stencil)."""
+    g = 0.0
+    if in_box(k, j, i, fbox):
+        diag = coef_e[j, i] + coef_e[j, i - 1] + coef_n[j, i] + coef_n[j - 1, i] + fs_coef[j, i]
+        g += diag * out_adj[k, j, i]
+    if in_box(k, j, i + 1, fbox):
+        g -= coef_e[j, i] * out_adj[k, j, i + 1]
+    if in_box(k, j, i - 1, fbox):
+        g -= coef_e[j, i - 1] * out_adj[k, j, i - 1]
+    if in_box(k, j + 1, i, fbox):
+        g -= coef_n[j, i] * out_adj[k, j + 1, i]
+    if in_box(k, j - 1, i, fbox):
+        g -= coef_n[j - 1, i] * out_adj[k, j - 1, i]
+    p_adj[k, j, i] += g
+
+
+@adjoint_of(subtract_constant, updates=("x",), scalars=("c",))
+@kernel(radius=0)
+def subtract_constant_adj(k, j, i, maskT, x_adj, c_adj, fbox):
+    """Adjoint of x = (x - c) maskT_top: x_adj is masked in place, and each cell
+    contributes -maskT_top x_adj to c's adjoint."""
+    if not in_box(k, j, i, fbox):
+        return
+    g = maskT[maskT.shape[0] - 1, j, i] * x_adj[k, j, i]
+    c_adj[k, j, i] -= g
+    x_adj[k, j, i] = g

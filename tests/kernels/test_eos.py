@@ -9,8 +9,10 @@ and checked there against Veros's gsw_rho.
 
 import numpy as np
 import pytest
+from adjoint_cases import cases_of, run_case
 
 from ocean import Model
+from ocean.backends import get_backend
 from ocean.kernels import eos as KE
 
 TEOS10 = 2
@@ -50,3 +52,15 @@ def test_teos10_in_a_model_column_is_stable_stratification(example_setup):
         temp, salt, -g.zt[:, None, None]
     )
     assert np.allclose(st.get("rho"), expected, rtol=0, atol=1e-11)
+
+
+# -- adjoint --------------------------------------------------------------------------------
+#: float64 round-off of sums over a few hundred terms (as tests/kernels/test_pressure.py)
+DOT_PRODUCT_TOLERANCE = 1e-12
+
+
+@pytest.mark.parametrize("name", cases_of(KE))
+def test_adjoint_dot_product(name):
+    result = run_case(name, get_backend("cpu"))
+    assert result.relative_error <= DOT_PRODUCT_TOLERANCE, (name, result)
+    assert abs(result.forward) > 1e-3  # the test exercised the kernel
