@@ -14,7 +14,7 @@ r (1 - c)/c)). As c -> 0 the unlimited flux is the third-order upwind-biased
 u (-T_-1 + 5 T_0 + 2 T_1)/6. Differences across land are zero (face masks), as for superbee.
 """
 
-from .core import kernel, stencil
+from .core import adjoint_of, in_box, kernel, stencil
 
 
 @stencil
@@ -125,3 +125,159 @@ def tracer_advection(
     dt_out[k, j, i] = maskT[k, j, i] * (
         -(fe - fw) / (cost[j] * dxt[i]) - (fn - fs) / (cost[j] * dyt[j]) - (ft - fb) / dzt[k]
     )
+
+
+# -- adjoints ------------------------------------------------------------------------------
+# Only the schemes a differentiated run allows: 0 (centred) and 2 (DST3, unlimited); the
+# limiters of 1 and 3 are refused by the caller (ocean/adjoint/tape.py), not here.
+@stencil
+def face_partials(scheme, vel, t_m1, t_0, t_p1, t_p2, m_m1, m_0, m_p1, courant, rate):
+    """Partial derivatives of one face's flux (scheme 0 or 2) with respect to t_m1, t_0,
+    t_p1, t_p2 and vel, for courant = |vel rate|. DST3's Courant number depends on |vel|:
+    its derivative is sign(vel rate) rate (0 at vel = 0, where the flux's own kink is: the
+    branch taken there is the forward's, vel <= 0)."""
+    if scheme == 0:
+        return 0.0, 0.5 * vel, 0.5 * vel, 0.0, 0.5 * (t_0 + t_p1)
+    x = vel * rate
+    dcdv = rate if x > 0.0 else (-rate if x < 0.0 else 0.0)
+    d0 = (2.0 - courant) * (1.0 - courant) / 6.0
+    d1 = (1.0 - courant * courant) / 6.0
+    dd0 = (2.0 * courant - 3.0) / 6.0  # d d0 / dc
+    dd1 = -courant / 3.0  # d d1 / dc
+    delta = (t_p1 - t_0) * m_0
+    if vel > 0.0:  # F = vel (t_0 + d0 delta + d1 (t_0 - t_m1) m_m1)
+        upstream = (t_0 - t_m1) * m_m1
+        p_vel = t_0 + d0 * delta + d1 * upstream + vel * (dd0 * delta + dd1 * upstream) * dcdv
+        p_0 = vel * (1.0 - d0 * m_0 + d1 * m_m1)
+        return -vel * d1 * m_m1, p_0, vel * d0 * m_0, 0.0, p_vel
+    # F = vel (t_p1 - d0 delta - d1 (t_p2 - t_p1) m_p1)
+    upstream = (t_p2 - t_p1) * m_p1
+    p_vel = t_p1 - d0 * delta - d1 * upstream - vel * (dd0 * delta + dd1 * upstream) * dcdv
+    p_p1 = vel * (1.0 - d0 * m_0 + d1 * m_p1)
+    return 0.0, vel * d0 * m_0, p_p1, -vel * d1 * m_p1, p_vel
+
+
+@stencil
+def role_sum(p, n, n_m1, n_0, n_p1, n_p2):
+    """Sum of the partials ``p`` (t_m1, t_0, t_p1, t_p2) of the roles played by level or
+    index ``n`` (several when the column is edge-padded)."""
+    # products with the comparisons, not branches (reassignments in inlined branches upset
+    # Numba's SSA pass)
+    return (
+        p[0] * (n == n_m1) + p[1] * (n == n_0) + p[2] * (n == n_p1) + p[3] * (n == n_p2)
+    )  # fmt: skip
+
+
+@stencil
+def east_face_adj(k, j, i, t, u, maskT, maskU, dxt, cost, dt, scheme, dt_out_adj, fbox):
+    """Adjoint of the east face of cell i: g times the partials of its flux (t at i-1..i+2,
+    then u), with g = dJ/dF gathered from cells i (flux out) and i+1 (flux in); zeros when
+    neither is in the forward box."""
+    g = 0.0
+    if in_box(k, j, i, fbox):
+        g -= maskT[k, j, i] * dt_out_adj[k, j, i] / (cost[j] * dxt[i])
+    if in_box(k, j, i + 1, fbox):
+        g += maskT[k, j, i + 1] * dt_out_adj[k, j, i + 1] / (cost[j] * dxt[i + 1])
+    if not (in_box(k, j, i, fbox) | in_box(k, j, i + 1, fbox)):
+        return 0.0, 0.0, 0.0, 0.0, 0.0
+    vel = u[k, j, i] * maskU[k, j, i]
+    c = abs(vel * dt / (cost[j] * dxt[i]))
+    p = face_partials(
+        scheme,
+        vel, t[k, j, i - 1], t[k, j, i], t[k, j, i + 1], t[k, j, i + 2],
+        maskU[k, j, i - 1], maskU[k, j, i], maskU[k, j, i + 1], c, dt / (cost[j] * dxt[i]),
+    )  # fmt: skip
+    return g * p[0], g * p[1], g * p[2], g * p[3], g * p[4] * maskU[k, j, i]
+
+
+@stencil
+def north_face_adj(k, j, i, t, v, maskT, maskV, dyt, cost, cosu, dt, scheme, dt_out_adj, fbox):
+    """Adjoint of the north face of cell j (as :func:`east_face_adj`; t at j-1..j+2, v)."""
+    g = 0.0
+    if in_box(k, j, i, fbox):
+        g -= maskT[k, j, i] * dt_out_adj[k, j, i] / (cost[j] * dyt[j])
+    if in_box(k, j + 1, i, fbox):
+        g += maskT[k, j + 1, i] * dt_out_adj[k, j + 1, i] / (cost[j + 1] * dyt[j + 1])
+    if not (in_box(k, j, i, fbox) | in_box(k, j + 1, i, fbox)):
+        return 0.0, 0.0, 0.0, 0.0, 0.0
+    vel = v[k, j, i] * maskV[k, j, i] * cosu[j]
+    c = abs(vel * dt / (cost[j] * dyt[j]))
+    p = face_partials(
+        scheme,
+        vel, t[k, j - 1, i], t[k, j, i], t[k, j + 1, i], t[k, j + 2, i],
+        maskV[k, j - 1, i], maskV[k, j, i], maskV[k, j + 1, i], c, dt / (cost[j] * dyt[j]),
+    )  # fmt: skip
+    return g * p[0], g * p[1], g * p[2], g * p[3], g * p[4] * maskV[k, j, i] * cosu[j]
+
+
+@stencil
+def top_face_adj(k, j, i, t, w, maskT, maskW, dzt, dt, scheme, dt_out_adj, fbox):
+    """Adjoint of the top face of cell k < nz - 1 (as :func:`east_face_adj`; t at the
+    edge-padded levels k-1..k+2, then w)."""
+    nz = t.shape[0]
+    g = 0.0
+    if in_box(k, j, i, fbox):
+        g -= maskT[k, j, i] * dt_out_adj[k, j, i] / dzt[k]
+    if in_box(k + 1, j, i, fbox):
+        g += maskT[k + 1, j, i] * dt_out_adj[k + 1, j, i] / dzt[k + 1]
+    if not (in_box(k, j, i, fbox) | in_box(k + 1, j, i, fbox)):
+        return 0.0, 0.0, 0.0, 0.0, 0.0
+    vel = w[k, j, i] * maskW[k, j, i]
+    km1 = max(k - 1, 0)
+    kp2 = min(k + 2, nz - 1)
+    kp1m = min(k + 1, nz - 1)
+    c = abs(vel * dt / dzt[k])
+    p = face_partials(
+        scheme,
+        vel, t[km1, j, i], t[k, j, i], t[k + 1, j, i], t[kp2, j, i],
+        maskW[km1, j, i], maskW[k, j, i], maskW[kp1m, j, i], c, dt / dzt[k],
+    )  # fmt: skip
+    return g * p[0], g * p[1], g * p[2], g * p[3], g * p[4] * maskW[k, j, i]
+
+
+@adjoint_of(tracer_advection, reads=("t", "u", "v", "w"), writes=("dt_out",))
+@kernel(radius=2)
+def tracer_advection_adj_t(
+    k, j, i, t, u, v, w, maskT, maskU, maskV, maskW, dxt, dyt, dzt, cost, cosu, dt, scheme,
+    t_adj, dt_out_adj, fbox,
+):  # fmt: skip
+    """Adjoint of the advective tendency with respect to t (schemes 0 and 2 only): t of
+    this cell gathers, from each face whose flux reads it (east faces i-2..i+1, north faces
+    j-2..j+1, top faces k-2..k+1), dJ/dF times the flux's partial in this cell's role."""
+    nz = t.shape[0]
+    total = 0.0
+    for f in range(i - 2, i + 2):
+        p = east_face_adj(k, j, f, t, u, maskT, maskU, dxt, cost, dt, scheme,
+                          dt_out_adj, fbox)  # fmt: skip
+        total += role_sum(p, i, f - 1, f, f + 1, f + 2)
+    for f in range(j - 2, j + 2):
+        p = north_face_adj(k, f, i, t, v, maskT, maskV, dyt, cost, cosu, dt, scheme,
+                           dt_out_adj, fbox)  # fmt: skip
+        total += role_sum(p, j, f - 1, f, f + 1, f + 2)
+    for f in range(max(k - 2, 0), min(k + 2, nz - 1)):
+        p = top_face_adj(f, j, i, t, w, maskT, maskW, dzt, dt, scheme, dt_out_adj, fbox)
+        total += role_sum(p, k, max(f - 1, 0), f, f + 1, min(f + 2, nz - 1))
+    t_adj[k, j, i] += total
+
+
+@adjoint_of(tracer_advection)
+@kernel(radius=2)
+def tracer_advection_adj_vel(
+    k, j, i, t, u, v, w, maskT, maskU, maskV, maskW, dxt, dyt, dzt, cost, cosu, dt, scheme,
+    u_adj, v_adj, w_adj, dt_out_adj, fbox,
+):  # fmt: skip
+    """Adjoint of the advective tendency with respect to the velocities (schemes 0 and 2
+    only): u, v and w of this cell's east, north and top faces get dJ/dF times the flux's
+    partial in the velocity (for DST3 through its Courant number too, |vel| differentiated
+    as sign(vel): see :func:`face_partials`)."""
+    nz = t.shape[0]
+    u_adj[k, j, i] += east_face_adj(
+        k, j, i, t, u, maskT, maskU, dxt, cost, dt, scheme, dt_out_adj, fbox
+    )[4]
+    v_adj[k, j, i] += north_face_adj(
+        k, j, i, t, v, maskT, maskV, dyt, cost, cosu, dt, scheme, dt_out_adj, fbox
+    )[4]
+    if k < nz - 1:
+        w_adj[k, j, i] += top_face_adj(
+            k, j, i, t, w, maskT, maskW, dzt, dt, scheme, dt_out_adj, fbox
+        )[4]
