@@ -69,7 +69,7 @@ class Dual:
         return Dual(self.value**p, p * self.value ** (p - 1) * self.deriv)
 
     def __abs__(self):
-        sign = (self.value > 0) - (self.value < 0)
+        sign = float(self.value > 0) - float(self.value < 0)  # numpy bools do not subtract
         return Dual(abs(self.value), sign * self.deriv)
 
     def _cmp(self, other, op):

@@ -1,23 +1,10 @@
 """Dot-product cases of kernels/advection.py's adjoints (the schemes a differentiated run
 allows: centred and DST3)."""
 
-import numpy as np
 from adjoint_cases import case, random3
 
-from ocean.adjoint.dual import Dual
 from ocean.dynamics.tracers import ADVECTION_SCHEMES
 from ocean.kernels import advection as KA
-
-try:  # TODO: remove once ocean/adjoint/dual.py's Dual.__abs__ takes numpy scalars
-    abs(Dual(1.0) * np.float64(1.0))
-except TypeError:  # a dual times an array element has a numpy value, and numpy refuses to
-    # subtract its booleans (DST3's Courant number |u maskU dt/dx| meets it): same rule
-
-    def _abs(self):
-        sign = float(self.value > 0) - float(self.value < 0)
-        return Dual(abs(self.value), sign * self.deriv)
-
-    Dual.__abs__ = _abs
 
 
 def _tracer_advection(scheme):

@@ -43,4 +43,4 @@ def test_adjoints_in_cuda_simulator():
     assert sorted(results) == all_cases()
     for name, (forward, adjoint, error) in results.items():
         assert error <= DOT_PRODUCT_TOLERANCE, (name, forward, adjoint)
-        assert abs(forward) > 1e-3, name
+        assert forward != 0.0, name  # the case exercised the kernel
