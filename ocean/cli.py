@@ -1,4 +1,4 @@
-"""The ``ocean`` command: ``ocean run``, ``ocean plot``, ``ocean settings``,
+"""The ``ocean`` command: ``ocean run``, ``ocean train``, ``ocean plot``, ``ocean settings``,
 ``ocean closures list``.
 
 Bad input (unknown or invalid setting, setup file without a Setup, restart of another
@@ -52,9 +52,37 @@ def build_parser():
     plot.add_argument("--level", default="top", help="'top', 'bottom' or a level index k")
     settings = sub.add_parser("settings", help="list every setting with default and units")
     settings.add_argument("setup", nargs="?", help="also list this setup file's own settings")
+    add_train_parser(sub)
     closures = sub.add_parser("closures", help="closures: `ocean closures list`")
     closures.add_argument("action", choices=("list",), help="list the registered closures")
     return p
+
+
+def add_train_parser(sub):
+    t = sub.add_parser("train", help="train an ONNX closure online through the model")
+    t.add_argument("setup", help="setup file defining a Setup subclass")
+    t.add_argument("--closure", required=True, help=".onnx closure to start from")
+    t.add_argument("--data", required=True,
+                   help="reference samples (.npz: time_days, fields [sample,k,j,i])")  # fmt: skip
+    t.add_argument("--out", required=True, help="trained .onnx to write")
+    t.add_argument("-s", dest="overrides", nargs=2, action="append", default=[],
+                   metavar=("NAME", "VALUE"), help="change a setting (repeatable)")  # fmt: skip
+    t.add_argument("--fields", default="u,v", help="fields of the loss (default u,v)")
+    t.add_argument("--window", type=int, default=2, help="samples after each start (default 2)")
+    t.add_argument("--snapshots", type=int, default=5, help="checkpoints per window rollout")
+    t.add_argument("--epochs", type=int, default=1)
+    t.add_argument("--batch", type=int, default=1, help="windows per update")
+    t.add_argument("--lr", type=float, default=1e-4, help="Adam learning rate")
+    t.add_argument("--clip", type=float, default=1.0, help="gradient norm clip (0: none)")
+    t.add_argument("--checkpoint", default=None, help="optimizer checkpoint (.npz) per epoch")
+    t.add_argument("--resume", action="store_true", help="continue from --checkpoint")
+    t.add_argument("--quiet", action="store_true", help="no progress bar")
+
+
+def cmd_train(args, comm):
+    from .adjoint.training import train_from_files
+
+    train_from_files(args)
 
 
 def cmd_run(args, comm):
@@ -113,6 +141,7 @@ def cmd_closures(args, comm):
 
 COMMANDS = {
     "run": cmd_run,
+    "train": cmd_train,
     "plot": cmd_plot,
     "settings": cmd_settings,
     "closures": cmd_closures,

@@ -45,6 +45,8 @@ class OnnxClosure(Closure):
         self.inputs, self.outputs = self.spec.inputs, self.spec.outputs
         self.halo = self.spec.receptive_field
         self.session = None
+        self.executor = None  # the native executor, once training is enabled
+        self.gradients: dict = {}
 
     # -- binding ----------------------------------------------------------------------
     def bind(self, model):
@@ -149,22 +151,68 @@ class OnnxClosure(Closure):
         feed = {self.spec.input_name: self.backend.to_host(buf_in)}
         return self.session.run([self.spec.output_name], feed)[0].shape
 
+    # -- training ---------------------------------------------------------------------
+    def enable_training(self):
+        """Run the graph with the native executor (``onnx_executor``), whose weights can
+        change and which gives vector-Jacobian products; gradients accumulate in
+        ``self.gradients`` (by initializer name) until :meth:`zero_gradients`."""
+        from .onnx_executor import OnnxExecutor
+
+        if self.executor is None:
+            self.executor = OnnxExecutor(self.path)
+            self.zero_gradients()
+        return self.executor
+
+    def zero_gradients(self):
+        self.gradients = {n: 0.0 * p for n, p in self.executor.parameters().items()}
+
+    def vjp(self, fields, output_adjoints, input_adjoints):
+        """Add the closure's vector-Jacobian product for the state ``fields`` (name ->
+        array at tau) and tendency adjoints ``output_adjoints`` to ``input_adjoints``
+        (name -> adjoint array) and to ``self.gradients``."""
+        if self.executor is None:
+            raise SetupError(f"{self.name}: call enable_training() before differentiating")
+        xp, sp = self.xp, self.spec
+        arrays = [fields[name] for name in self.inputs]
+        for tile in self.tiles:
+            self._assemble(tile, arrays)
+            out = self.executor.forward({sp.input_name: tile.buf_in})[sp.output_name]
+            cot = xp.zeros_like(out)
+            for c, name in enumerate(self.outputs):
+                cot[:, c][tile.cropped] = output_adjoints[name][tile.target] * self.out_scale[c]
+            grad_in, grad_params = self.executor.vjp({sp.output_name: cot})
+            for c, name in enumerate(self.inputs):
+                input_adjoints[name][tile.window] += (
+                    grad_in[sp.input_name][:, c] * self.in_inv_scale[c]
+                )
+            for n, g in grad_params.items():
+                self.gradients[n] = self.gradients[n] + g
+
     # -- every step -------------------------------------------------------------------
-    def __call__(self, view):
+    def _assemble(self, tile, fields):
+        """The tile's network input: (field - mean) / scale, channel by channel."""
         xp = self.xp
+        for c, field in enumerate(fields):
+            channel = tile.buf_in[:, c]
+            xp.subtract(field[tile.window], self.in_mean[c], out=channel)
+            xp.multiply(channel, self.in_inv_scale[c], out=channel)
+
+    def __call__(self, view):
+        xp, sp = self.xp, self.spec
         fields = [view[name] for name in self.inputs]
         for tile in self.tiles:
             with self.timers("closure_input"):
-                for c, field in enumerate(fields):
-                    channel = tile.buf_in[:, c]
-                    xp.subtract(field[tile.window], self.in_mean[c], out=channel)
-                    xp.multiply(channel, self.in_inv_scale[c], out=channel)
+                self._assemble(tile, fields)
             with self.timers("closure_inference"):
-                if self.on_device:  # the input was written on CuPy's stream
-                    self.backend.synchronize()
-                tile.binding.synchronize_inputs()
-                self.session.run_with_iobinding(tile.binding)
-                tile.binding.synchronize_outputs()
+                if self.executor is not None:
+                    out = self.executor.forward({sp.input_name: tile.buf_in})[sp.output_name]
+                    tile.buf_out[...] = out
+                else:
+                    if self.on_device:  # the input was written on CuPy's stream
+                        self.backend.synchronize()
+                    tile.binding.synchronize_inputs()
+                    self.session.run_with_iobinding(tile.binding)
+                    tile.binding.synchronize_outputs()
             with self.timers("closure_scatter"):
                 for c, name in enumerate(self.outputs):
                     dst = self.tendency[name][tile.target]

@@ -105,6 +105,8 @@ class Dual:
 def _unary(f, df):
     def g(x):
         if isinstance(x, Dual):
+            if x.deriv == 0:  # a constant: no derivative (even where df is singular)
+                return Dual(f(x.value), 0.0)
             return Dual(f(x.value), df(x.value) * x.deriv)
         return f(x)
 
@@ -114,7 +116,8 @@ def _unary(f, df):
 
 #: stand-in for the ``math`` module inside kernel bodies run on duals
 dual_math = types.SimpleNamespace(
-    sqrt=_unary(math.sqrt, lambda v: 0.5 / math.sqrt(v)),
+    # sqrt at 0 (e.g. TEOS-10's sqrt(S_A) on land): subgradient 0, as the adjoints take it
+    sqrt=_unary(math.sqrt, lambda v: 0.5 / math.sqrt(v) if v > 0 else 0.0),
     exp=_unary(math.exp, math.exp),
     log=_unary(math.log, lambda v: 1.0 / v),
     tanh=_unary(math.tanh, lambda v: 1.0 - math.tanh(v) ** 2),

@@ -82,7 +82,7 @@ class ClosureSet:
                 m.backend.fill(arr, 0.0)
             mixing = []
             for c in self.closures:
-                outputs = c(self.view)
+                outputs = self.call(c)
                 missing = set(c.outputs) - set(outputs)
                 extra = set(outputs) - set(c.outputs)
                 if missing or extra:
@@ -97,6 +97,10 @@ class ClosureSet:
                         mixing.append(m.state.arrays[name])
         if mixing:
             m.fill_halo(*mixing)
+
+    def call(self, closure):
+        """One closure's outputs on the state at tau (a recording wraps this)."""
+        return closure(self.view)
 
     def _add(self, src, name, factor, dst):
         m = self.model

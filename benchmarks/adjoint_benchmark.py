@@ -1,0 +1,139 @@
+"""Cost of gradients: a forward + backward rollout against the forward rollout alone,
+and peak memory against steps and snapshots.
+
+The coarse double gyre in a differentiable configuration (DST3 tracer advection, the
+rest as the example) runs ``--steps`` steps: (1) forward only (``model.run``); (2) the
+gradient of a misfit loss with as many snapshots as steps (no recomputation); (3) with
+``--snapshots`` snapshots (binomial checkpointing). The three run side by side in each of
+``--rounds`` rounds; the table has the median. Target (issue 8): (2) <= 3x (1).
+
+Peak memory (tracemalloc, every NumPy allocation of the gradient call) is measured for
+``--memory-steps`` with ``--memory-snapshots`` snapshots each.
+
+Usage: ``python benchmarks/adjoint_benchmark.py [--resolution-km 100] [--steps 50]
+[--snapshots 10] [--rounds 3]``. Prints tables, writes ``benchmarks/results/adjoint.json``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+import tracemalloc
+from pathlib import Path
+
+import numpy as np
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+sys.path.insert(0, str(HERE))
+
+from machine import machine_info  # noqa: E402
+
+
+def build(resolution_km):
+    from ocean.loader import load_setup
+    from ocean.model import Model
+
+    setup = load_setup(ROOT / "examples" / "double_gyre.py")()
+    settings = {
+        "resolution_km": resolution_km, "tracer_advection": "dst3", "check_interval": 10**6,
+    }  # fmt: skip
+    model = Model(setup, settings=settings)
+    model.run(5)  # a state with every time level filled
+    return model
+
+
+def misfit(model, steps):
+    """Squared distance of u and v at the last step from a perturbed copy of themselves."""
+    from ocean.adjoint.losses import FieldMisfit
+
+    st = model.state
+    rng = np.random.default_rng(0)
+    target = {
+        n: model.backend.to_host(st.arrays[n][st.tau]) + 0.01 * rng.standard_normal(st.u.shape[1:])
+        for n in ("u", "v")
+    }
+    return FieldMisfit({steps: target})
+
+
+def timed(fn):
+    t = time.perf_counter()
+    out = fn()
+    return time.perf_counter() - t, out
+
+
+def cost_rounds(model, steps, snapshots, rounds):
+    from ocean.adjoint.rollout import Rollout, Snapshot
+
+    start = Snapshot(model)
+    loss = misfit(model, steps)
+    rows = {"forward": [], "gradient (no recomputation)": [], "gradient (checkpointed)": []}
+    counts = {}
+    for _ in range(rounds):
+        for name, snaps in (("forward", None), ("gradient (no recomputation)", steps),
+                            ("gradient (checkpointed)", snapshots)):  # fmt: skip
+            start.restore(model)
+            if snaps is None:
+                seconds, _ = timed(lambda: model.run(steps))
+            else:
+                seconds, g = timed(lambda s=snaps: Rollout(model, steps, s).gradient(loss))
+                counts[name] = {"forward_steps": g.forward_steps, "recorded": g.recorded_steps}
+            rows[name].append(seconds)
+    return {n: sorted(v)[len(v) // 2] for n, v in rows.items()}, counts
+
+
+def peak_memory(model, steps, snapshots):
+    from ocean.adjoint.rollout import Rollout, Snapshot
+
+    start = Snapshot(model)
+    loss = misfit(model, steps)
+    tracemalloc.start()
+    tracemalloc.reset_peak()
+    Rollout(model, steps, snapshots).gradient(loss)
+    _, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    start.restore(model)
+    return peak
+
+
+def main(argv=None):
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--resolution-km", type=float, default=100.0)
+    ap.add_argument("--steps", type=int, default=50)
+    ap.add_argument("--snapshots", type=int, default=10)
+    ap.add_argument("--rounds", type=int, default=3)
+    ap.add_argument("--memory-steps", type=int, nargs="+", default=[100, 1000])
+    ap.add_argument("--memory-snapshots", type=int, nargs="+", default=[5, 10, 20])
+    args = ap.parse_args(argv)
+    model = build(args.resolution_km)
+    g = model.grid
+    times, counts = cost_rounds(model, args.steps, args.snapshots, args.rounds)
+    base = times["forward"]
+    print(f"double gyre {g.nx}x{g.ny}x{g.nz} (DST3), {args.steps} steps, median of {args.rounds}")
+    print(f"{'run':30s} {'seconds':>9} {'vs forward':>11} {'forward steps':>14}")
+    for name, sec in times.items():
+        steps = counts.get(name, {}).get("forward_steps", 0) + args.steps
+        print(f"{name:30s} {sec:9.3f} {sec / base:11.2f} {steps:14d}")
+    memory = {}
+    print(f"\n{'steps':>6} {'snapshots':>9} {'peak MiB':>9}")
+    for steps in args.memory_steps:
+        for snaps in args.memory_snapshots:
+            peak = peak_memory(model, steps, snaps)
+            memory[f"{steps}x{snaps}"] = peak
+            print(f"{steps:6d} {snaps:9d} {peak / 2**20:9.2f}")
+    out = HERE / "results" / "adjoint.json"
+    result = {
+        "machine": machine_info(), "grid": [g.nx, g.ny, g.nz], "steps": args.steps,
+        "snapshots": args.snapshots, "seconds": times, "ratio_to_forward":
+        {n: s / base for n, s in times.items()}, "counts": counts, "peak_bytes": memory,
+    }  # fmt: skip
+    tmp = out.with_suffix(".tmp")
+    tmp.write_text(json.dumps(result, indent=2))
+    tmp.replace(out)
+    print(f"wrote {out}")
+
+
+if __name__ == "__main__":
+    main()
