@@ -33,3 +33,18 @@ def solve_column(j, i, k0, nz, dz, rhs, work, x):
         prev = up
     for k in range(nz - 2, k0 - 1, -1):
         x[k, j, i] = x[k, j, i] - work[k, j, i] * x[k + 1, j, i]
+
+
+@stencil(inline=False)
+def solve_column_transposed(j, i, k0, nz, dz, work, x):
+    """Solve A^T y = x in place on x[k0:nz, j, i], A the matrix of :func:`solve_column`.
+
+    A = D^-1 (D + L) with D = diag(dz) and L symmetric, so A^T = D A D^-1 and
+    y = D A^-1 (D^-1 x): the same Thomas sweep between two scalings. ``work`` holds
+    delta_k on entry and is overwritten, as in :func:`solve_column`.
+    """
+    for k in range(k0, nz):
+        x[k, j, i] = x[k, j, i] / dz[k]
+    solve_column(j, i, k0, nz, dz, x, work, x)
+    for k in range(k0, nz):
+        x[k, j, i] = x[k, j, i] * dz[k]
