@@ -144,14 +144,19 @@ class SolveEntry:
     x: object
 
     def backward(self, tape):
-        solver = tape.model.external
+        """The solve writes x on the wet interior only (land stays 0, the halo is the
+        next entry's exchange) and reads rhs there: solve N y = x_adj on those cells."""
+        m = tape.model
+        solver = m.external
         x_adj, rhs_adj = tape.adjoints.of(self.x), tape.adjoints.of(self.rhs)
+        x_adj *= m.dev.maskT[-1]
         if solver.rigid_lid:
             project_mean_adjoint(solver, x_adj)
         y = solver_work(tape, "y")
         y[...] = 0.0
         solver.solve(x_adj, y)
-        rhs_adj += y
+        j0, j1, i0, i1 = m.grid.box2()
+        rhs_adj[j0:j1, i0:i1] += y[j0:j1, i0:i1]
         x_adj[...] = 0.0
 
     def tangent(self, tape):
