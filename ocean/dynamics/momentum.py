@@ -8,6 +8,7 @@ import numpy as np
 from ocean.kernels import friction as KF
 from ocean.kernels import momentum as KM
 from ocean.kernels import pressure as KP
+from ocean.kernels import vertical_friction as KVF
 
 
 class Momentum:
@@ -55,7 +56,7 @@ class Momentum:
         st, s, d, b = m.state, m.settings, m.dev, m.backend
         if s.enable_implicit_vert_friction:
             b.launch(
-                KF.implicit_vertical_friction, m.grid.box2(),
+                KVF.implicit_vertical_friction, m.grid.box2(),
                 u, v, st.kappaM, d.kbot, d.maskU, d.maskV, d.dzt, d.dzw, s.dt_mom,
                 st.lap_u, st.lap_v, st.du_mix, st.dv_mix,
             )  # fmt: skip

@@ -10,8 +10,8 @@ from ocean.backends import get_backend, launch
 from ocean.backends.cpu import CpuBackend
 from ocean.backends.launch import kernel_sources
 from ocean.kernels import advection as KA
-from ocean.kernels import friction as KF
 from ocean.kernels import pressure as KP
+from ocean.kernels import vertical_friction as KVF
 from ocean.kernels.halo import copy_strip
 
 
@@ -133,11 +133,11 @@ def test_model_fill_halo_is_periodic(h):
 
 # -- generated launchers ---------------------------------------------------------------
 def test_launcher_hash_covers_own_and_imported_kernel_modules_only():
-    """Editing advection.py must not invalidate friction's launchers; editing the
-    tridiagonal solver that friction imports, core.py or a backend must."""
-    names = {p.name for p in kernel_sources(KF.implicit_vertical_friction.module)}
-    assert {"friction.py", "tridiagonal.py", "core.py", "cpu.py", "launch.py"} <= names
-    assert "advection.py" not in names and "pressure.py" not in names
+    """Editing advection.py must not invalidate vertical friction's launchers; editing the
+    tridiagonal solver that it imports, core.py or a backend must."""
+    names = {p.name for p in kernel_sources(KVF.implicit_vertical_friction.module)}
+    assert {"vertical_friction.py", "tridiagonal.py", "core.py", "cpu.py", "launch.py"} <= names
+    assert "advection.py" not in names and "friction.py" not in names
 
 
 def test_launcher_cache_is_reused(tmp_path, monkeypatch):

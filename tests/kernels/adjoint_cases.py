@@ -110,8 +110,20 @@ def run_case(name, backend, seed=0):
     """The dot-product test of case ``name`` on ``backend``: (forward, adjoint) sums."""
     from ocean.adjoint.verify import dot_product_test
 
+    kernel, region, args = _case_point(name, seed)
+    return dot_product_test(backend, kernel, region, args, seed)
+
+
+def run_case_by_input(name, backend, seed=0):
+    """{input: DotProduct} of case ``name``, one differentiable input at a time."""
+    from ocean.adjoint.verify import dot_products_by_input
+
+    kernel, region, args = _case_point(name, seed)
+    return dot_products_by_input(backend, kernel, region, args, seed)
+
+
+def _case_point(name, seed):
     kernel, func = CASES[name]
     model = basin()
-    rng = np.random.default_rng(seed)
-    region, given = func(model, rng)
-    return dot_product_test(backend, kernel, region, full_args(kernel, model, given), seed)
+    region, given = func(model, np.random.default_rng(seed))
+    return kernel, region, full_args(kernel, model, given)

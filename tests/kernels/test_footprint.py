@@ -24,6 +24,7 @@ from ocean.kernels import pressure as KP
 from ocean.kernels import thickness as KTH
 from ocean.kernels import tracers as KT
 from ocean.kernels import vertical as KV
+from ocean.kernels import vertical_friction as KVF
 from ocean.kernels import viscosity as KVI
 from ocean.kernels import zanna_bolton as KZB
 
@@ -103,7 +104,7 @@ CASES = {
     # column kernels: the whole centre column
     "vertical_velocity": (KV.vertical_velocity, {}, ("w",), (), None),
     "implicit_vertical_friction": (
-        KF.implicit_vertical_friction, dict(dt=0.5),
+        KVF.implicit_vertical_friction, dict(dt=0.5),
         ("work_u", "work_v", "du_mix", "dv_mix"), (), None,
     ),
     "surface_pressure_rhs": (

@@ -2,9 +2,8 @@
 
 import numpy as np
 import pytest
-from adjoint_cases import CASES, basin, cases_of, full_args, run_case
+from adjoint_cases import CASES, basin, cases_of, full_args, run_case, run_case_by_input
 
-from ocean.adjoint.dual import jvp
 from ocean.adjoint.launch import launch_adjoint
 from ocean.backends import get_backend
 from ocean.kernels import friction as KF
@@ -21,48 +20,6 @@ def test_adjoint_dot_product(name):
     assert abs(result.forward) > 1e-3  # the test exercised the kernel
 
 
-def per_input_dot_products(name, seed=0):
-    """The dot-product test of case ``name`` one active input at a time: {input: (<J_n dx_n,
-    ybar>, <dx_n, J_n^T ybar>)}. In the whole test, terms of very different sizes add up
-    (du_mix's identity dwarfs the friction, a viscosity row's derivative is ~1e-11 of
-    it); here each input's adjoint is checked to round-off on its own."""
-    kernel, func = CASES[name]
-    model, backend = basin(), get_backend("cpu")
-    rng = np.random.default_rng(seed)
-    region, given = func(model, rng)
-    args = full_args(kernel, model, given)
-    spec = ADJOINTS[kernel]
-    active = spec.reads + spec.updates + spec.scalars + spec.rows
-    directions = {
-        n: rng.standard_normal(np.shape(args[n])) if isinstance(args[n], np.ndarray)
-        else rng.normal() for n in active
-    }  # fmt: skip
-    ybar = {n: rng.standard_normal(args[n].shape) for n in spec.outputs}
-
-    values = {n: v.copy() if isinstance(v, np.ndarray) else v for n, v in args.items()}
-    backend.launch(kernel, region, *(values[n] for n in kernel.arg_names))
-    for n in spec.updates:  # updates enter at their old values
-        values[n] = args[n].copy()
-    first = args[spec.outputs[0]].shape
-    adjoints = {n: np.zeros(np.shape(args[n])) for n in spec.reads}
-    adjoints.update({n: ybar[n].copy() for n in spec.outputs})
-    adjoints.update({n: np.zeros(first) for n in spec.scalars + spec.rows})
-    launch_adjoint(backend, spec, region, values, adjoints)
-
-    out = {}
-    for n in active:
-        tangents = jvp(kernel, region, args, {n: directions[n]}, spec.outputs, spec.scratch)
-        lhs = sum(float(np.sum(tangents[o] * ybar[o])) for o in spec.outputs)
-        if n in spec.scalars:
-            rhs = directions[n] * float(np.sum(adjoints[n]))
-        elif n in spec.rows:
-            rhs = float(np.sum(directions[n] * np.sum(adjoints[n], axis=(0, -1))))
-        else:
-            rhs = float(np.sum(directions[n] * adjoints[n]))
-        out[n] = (lhs, rhs)
-    return out
-
-
 #: inputs a case leaves unused (derivative exactly 0 both ways)
 UNUSED = {"biharmonic=False": ("lap_u", "lap_v", "bu_x", "bu_y", "bv_x", "bv_y")}
 
@@ -70,13 +27,13 @@ UNUSED = {"biharmonic=False": ("lap_u", "lap_v", "bu_x", "bu_y", "bv_x", "bv_y")
 @pytest.mark.parametrize("name", cases_of(KF))
 def test_adjoint_dot_product_per_input(name):
     unused = [n for flag, names in UNUSED.items() if flag in name for n in names]
-    for n, (lhs, rhs) in per_input_dot_products(name).items():
+    for n, r in run_case_by_input(name, get_backend("cpu")).items():
+        lhs, rhs = r.forward, r.adjoint
         if n in unused:
             assert lhs == 0.0 and rhs == 0.0, (name, n, lhs, rhs)
             continue
         assert lhs != 0.0, (name, n)  # the input's path was exercised
-        error = abs(lhs - rhs) / max(abs(lhs), abs(rhs))
-        assert error <= DOT_PRODUCT_TOLERANCE, (name, n, lhs, rhs)
+        assert r.relative_error <= DOT_PRODUCT_TOLERANCE, (name, n, lhs, rhs)
 
 
 def test_quadratic_drag_adjoint_at_rest():
