@@ -37,7 +37,7 @@ class Basin(Setup):
         grid.coriolis_t = 2 * 7.29e-5 * np.sin(np.deg2rad(y))
 
     def set_topography(self, grid):
-        kbot = np.ones((grid.ny, grid.nx), dtype=int)
+        kbot = np.ones((grid.ny_global, grid.nx_global), dtype=int)  # global: any layout
         kbot[:, 0] = 2
         kbot[2, 3] = 0
         kbot[4, 5] = 3
@@ -46,7 +46,7 @@ class Basin(Setup):
     def set_initial_conditions(self, state):
         g = state.grid
         rng = np.random.default_rng(7)
-        shape = (g.nz, g.ny, g.nx)
+        shape = (g.nz, g.ny_global, g.nx_global)  # the same fields on any layout
         temp = 4.0 + 12.0 * np.exp(g.zt / 500.0)[:, None, None] + 0.3 * rng.standard_normal(shape)
         state.set("temp", temp)
         state.set("salt", 34.5 + 0.1 * rng.standard_normal(shape))
@@ -62,9 +62,10 @@ class Basin(Setup):
         state.set("temp_surface_rate", np.full(yt.shape, g.dzt[-1] / (10 * 86400.0)))
 
 
-def basin(backend="cpu", closures=(), **settings):
+def basin(backend="cpu", closures=(), comm=None, **settings):
     """The basin model, spun up two steps (so every time level holds a real state)."""
-    model = Model(Basin(), backend=get_backend(backend), settings=settings, closures=closures)
+    model = Model(Basin(), backend=get_backend(backend), settings=settings, closures=closures,
+                  comm=comm)  # fmt: skip
     model.run(2)
     return model
 

@@ -7,6 +7,9 @@ taum1, tau, taup1) to OUT.
 
 ``python mpi_run.py halo OUT.npz NX NY PERIODIC H`` checks the halo exchange of one
 decomposition (the rank count) against the global pattern and writes the mismatch count.
+
+``python mpi_run.py adjoint OUT.npz [-s NAME VALUE]`` runs the dot-product test of one
+recorded step of the adjoint tests' basin and writes its sums over the ranks.
 """
 
 import argparse
@@ -124,6 +127,19 @@ def exchange_dot_product(decomp, halo, backend, seed=0):
     return forward, adjoint
 
 
+def run_adjoint(args, comm):
+    sys.path.insert(0, str(ROOT / "tests" / "adjoint"))
+    from basin import basin
+
+    from ocean.adjoint.verify import step_dot_product
+
+    model = basin(comm=comm, **dict(args.s))
+    result = step_dot_product(model, seed=100 + comm.rank)
+    sums = comm.allreduce_sums([result.forward, result.adjoint])
+    if comm.rank == 0:
+        np.savez(args.out, dot=np.array(sums), layout=np.array([model.decomp.px, model.decomp.py]))
+
+
 def main():
     from ocean.comm import MpiComm, SerialComm
 
@@ -143,10 +159,13 @@ def main():
     hp.add_argument("--px", type=int, default=0)
     hp.add_argument("--py", type=int, default=0)
     hp.add_argument("--backend", default="cpu")
+    ad = sub.add_parser("adjoint")
+    ad.add_argument("out")
+    ad.add_argument("-s", nargs=2, action="append", default=[])
     args = p.parse_args()
     comm = MpiComm()
     comm = comm if comm.size > 1 else SerialComm()
-    (run_model if args.mode == "model" else run_halo)(args, comm)
+    {"model": run_model, "halo": run_halo, "adjoint": run_adjoint}[args.mode](args, comm)
 
 
 if __name__ == "__main__":
