@@ -56,9 +56,29 @@ class Gradient:
     recorded_steps: int = 0
 
 
+class DeferredSeeds:
+    """Stands in for the adjoint arrays while a loss term is evaluated during a recorded
+    forward sweep: its gradient is kept and added when the reverse pass reaches it."""
+
+    def __init__(self, backend):
+        self.backend, self.held = backend, []
+
+    def of(self, view):
+        arr = self.backend.zeros(view.shape)
+        self.held.append((view, arr))
+        return arr
+
+    def backward(self, tape):
+        for view, arr in self.held:
+            tape.adjoints.of(view)[...] += arr
+
+
 class Rollout:
     """``Rollout(model, steps, snapshots).gradient(loss)``: loss and gradient over
-    ``steps`` steps from the model's current state (the model is left at the end)."""
+    ``steps`` steps from the model's current state (the model is left at the end).
+
+    With ``snapshots >= steps`` nothing is recomputed: every step is recorded in one
+    sweep and the tape (memory growing with the steps) is run backwards."""
 
     def __init__(self, model, steps: int, snapshots: int):
         if steps < 1:
@@ -68,6 +88,33 @@ class Rollout:
         self.model, self.steps, self.snapshots = model, steps, snapshots
 
     def gradient(self, loss: Loss) -> Gradient:
+        if self.snapshots >= self.steps:
+            return self._gradient_recorded(loss)
+        return self._gradient_checkpointed(loss)
+
+    def _gradient_recorded(self, loss: Loss) -> Gradient:
+        m = self.model
+        tape = Tape(m)
+        total = 0.0
+        with tape.record():
+            for step in range(self.steps):
+                m.step()
+                seeds = DeferredSeeds(m.backend)
+                total += loss.term(m, step + 1, seeds)
+                tape.entries.append(seeds)
+        end = Snapshot(m)
+        tape.backward()
+        return self._result(tape, total, end, 0, self.steps)
+
+    def _result(self, tape, total, end, advanced, recorded) -> Gradient:
+        m = self.model
+        state = {
+            n: m.backend.to_host(tape.adjoints.of(a)).copy() for n, a in m.state.arrays.items()
+        }
+        end.restore(m)
+        return Gradient(total, state, dict(tape.scalar_gradients), tape, advanced, recorded)
+
+    def _gradient_checkpointed(self, loss: Loss) -> Gradient:
         m = self.model
         tape = Tape(m)
         stored: dict[int, Snapshot] = {}
@@ -94,8 +141,4 @@ class Rollout:
                     end = Snapshot(m)
                 total += loss.term(m, step + 1, tape.adjoints)
                 tape.backward()
-        state = {
-            n: m.backend.to_host(tape.adjoints.of(a)).copy() for n, a in m.state.arrays.items()
-        }
-        end.restore(m)
-        return Gradient(total, state, dict(tape.scalar_gradients), tape, advanced, recorded)
+        return self._result(tape, total, end, advanced, recorded)
