@@ -12,6 +12,7 @@ import pytest
 from basin import basin, laplacian_closure
 
 from ocean.adjoint.losses import FieldMisfit
+from ocean.adjoint.parameters import parameter_gradients
 from ocean.adjoint.rollout import Rollout, Snapshot
 
 STEPS = 20
@@ -71,7 +72,18 @@ def test_checkpointed_gradient_equals_store_everything():
     assert few.scalars == every.scalars
 
 
-@pytest.mark.parametrize("target", ["initial_state", "K_h", "closure_weights"])
+def scaled_arrays(model, target):
+    """The arrays a relative change of ``target`` scales: (arrays, d log(array)/d p)."""
+    if target == "A_h":
+        return model.momentum.harm, 1.0 / model.settings.A_h
+    st = model.state
+    return [st.arrays["surface_taux"], st.arrays["surface_tauy"]], 1.0
+
+
+TARGETS = ["initial_state", "K_h", "closure_weights", "A_h", "wind_stress_scale"]
+
+
+@pytest.mark.parametrize("target", TARGETS)
 def test_taylor_remainder_is_second_order(target, tmp_path):
     closures = ()
     if target == "closure_weights":
@@ -114,6 +126,22 @@ def test_taylor_remainder_is_second_order(target, tmp_path):
                 ex.set_parameters({"coef": coef})
 
         h0 = 0.2 * float(coef)
+    elif target in ("A_h", "wind_stress_scale"):
+        slope = parameter_gradients(model, grad)[target]
+        arrays, per_unit = scaled_arrays(model, target)
+        saved = [a.copy() for a in arrays]
+
+        def J(h):
+            start.restore(model)
+            for a, a0 in zip(arrays, saved, strict=True):
+                a[...] = a0 * (1.0 + h * per_unit)
+            try:
+                return loss_only(model, loss, STEPS)
+            finally:
+                for a, a0 in zip(arrays, saved, strict=True):
+                    a[...] = a0
+
+        h0 = 0.1 / per_unit
     else:
         K_h = model.settings.K_h
         slope = grad.scalars[("tracer_explicit_step", "K_h")]
