@@ -299,6 +299,9 @@ class OnnxExecutor:
         try:
             onnx.save(model, tmp)
             onnx.checker.check_model(tmp)
+            umask = os.umask(0)
+            os.umask(umask)
+            os.chmod(tmp, 0o666 & ~umask)  # mkstemp's 0600 would follow the file
             os.replace(tmp, path)
         except BaseException:
             Path(tmp).unlink(missing_ok=True)

@@ -14,7 +14,7 @@ every 30 days (finite and bounded = stable). Writes ``examples/training/evaluati
 ``evaluation.png`` and prints a Markdown table.
 
     python examples/training/evaluate_online.py                      # ~10 min
-    python examples/training/evaluate_online.py --years 10           # + ~30 min
+    python examples/training/evaluate_online.py --years 10 --stability-only   # ~30 min
 """
 
 from __future__ import annotations
@@ -42,6 +42,8 @@ def parse(argv=None):
     p.add_argument("--train-days", type=float, default=180.0)
     p.add_argument("--online", type=Path, default=ONLINE)
     p.add_argument("--years", type=float, default=0.0, help="stability run of the online CNN")
+    p.add_argument("--stability-only", action="store_true",
+                   help="only the stability run (writes stability.json)")  # fmt: skip
     p.add_argument("--out-dir", type=Path, default=HERE)
     return p.parse_args(argv)
 
@@ -66,7 +68,8 @@ def errors(u, v, u_ref, v_ref, dzt):
     return np.sqrt(num.sum(axis=(1, 2, 3)) / den.sum(axis=(1, 2, 3)))
 
 
-def stability(closure, start, years, steps_per_day):
+def stability(closure, start, years, steps_per_day, path=None):
+    """KE every 30 days of an ``years`` run from ``start`` (written to ``path`` as it goes)."""
     model = coarse_model(closure)
     start_from(model, start)
     dzt = model.grid.dzt
@@ -77,6 +80,10 @@ def stability(closure, start, years, steps_per_day):
         ke = 0.5 * float(np.tensordot((u**2 + v**2).mean(axis=(1, 2)), dzt, 1) / dzt.sum())
         rows.append({"day": (month + 1) * 30, "ke_cm2s2": ke * 1e4})
         print(f"stability: day {(month + 1) * 30}, KE {ke * 1e4:.2f} cm2 s-2", flush=True)
+        if path is not None:
+            tmp = path.with_name(path.name + ".tmp")
+            tmp.write_text(json.dumps({"years": years, "rows": rows}, indent=1))
+            tmp.replace(path)
     return rows
 
 
@@ -88,6 +95,9 @@ def main(argv=None):
     n_days = len(held_days) - 1
     probe = coarse_model()
     steps_per_day = int(round(DAY / probe.settings.dt_tracer))
+    if args.stability_only:
+        stability(args.online, start, args.years, steps_per_day, args.out_dir / "stability.json")
+        return
     dzt, dx = probe.grid.dzt, float(probe.grid.dxt_m[probe.grid.h])
     ref = summarise(held["u"], held["v"], dzt, dx)
     results = {"reference": ref}
