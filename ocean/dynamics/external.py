@@ -149,8 +149,23 @@ class SurfacePressure:
         box, b = m.grid.box2(), m.backend
         with m.timers("reduction"):
             if self.reproducible:
-                return m.comm.exact_sums(np.stack([b.dot2_exact(x, y, box) for x, y in pairs]))
+                try:
+                    local = np.stack([b.dot2_exact(x, y, box) for x, y in pairs])
+                except FloatingPointError:
+                    self._blown_up()
+                return m.comm.exact_sums(local)
             return m.comm.allreduce_sums([b.dot2(x, y, box) for x, y in pairs])
+
+    def _blown_up(self):
+        """The solve met NaN or inf: name the field and place if the state at tau already
+        holds them (the monitor's check), else say that this step's predictor does."""
+        m = self.model
+        m.monitor.check()
+        raise ModelError(
+            f"the surface-pressure solve met non-finite values at step {m.state.itt} (model "
+            f"time {m.state.time:.0f} s): this step's momentum predictor u*, v* is not "
+            "finite, the flow is blowing up; reduce the time step or check viscosity and closures"
+        )
 
     def solve(self, rhs, x) -> int:
         """Solve N x = rhs in place (x holds the first guess); return the iterations."""
