@@ -18,7 +18,6 @@ Usage: ``python benchmarks/adjoint_benchmark.py [--resolution-km 100] [--steps 5
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 import time
 import tracemalloc
@@ -30,7 +29,7 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 sys.path.insert(0, str(HERE))
 
-from machine import machine_info  # noqa: E402
+from machine import machine_info, write_json  # noqa: E402
 
 
 def build(resolution_km):
@@ -136,9 +135,7 @@ def main(argv=None):
         "snapshots": args.snapshots, "seconds": times, "ratio_to_forward":
         {n: s / base for n, s in times.items()}, "counts": counts, "peak_bytes": memory,
     }  # fmt: skip
-    tmp = out.with_suffix(".tmp")
-    tmp.write_text(json.dumps(result, indent=2))
-    tmp.replace(out)
+    write_json(out, result)
     print(f"wrote {out}")
 
 

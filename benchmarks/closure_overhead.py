@@ -19,7 +19,6 @@ Usage: ``python benchmarks/closure_overhead.py [--resolution-km 50] [--steps 200
 from __future__ import annotations
 
 import argparse
-import json
 import statistics
 import sys
 from pathlib import Path
@@ -28,7 +27,7 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 sys.path.insert(0, str(HERE))
 
-from machine import machine_info  # noqa: E402
+from machine import machine_info, write_json  # noqa: E402
 
 PARTS = ("closure_input", "closure_inference", "closure_scatter", "closures")
 
@@ -104,9 +103,7 @@ def main(argv=None):
             n: statistics.pstdev(s["step"] for s in v) / base for n, v in rounds.items()
         },
     }
-    tmp = out.with_suffix(".tmp")
-    tmp.write_text(json.dumps(result, indent=2))
-    tmp.replace(out)
+    write_json(out, result)
     print(f"wrote {out}")
 
 

@@ -30,3 +30,14 @@ def machine_info() -> dict:
         "numpy": np.__version__,
         "numba": numba.__version__,
     }
+
+
+def write_json(path, result: dict) -> None:
+    """Write a benchmark's result to a temporary name and rename it (never half a file)."""
+    import json
+    from pathlib import Path
+
+    path = Path(path)
+    tmp = path.with_suffix(".tmp")
+    tmp.write_text(json.dumps(result, indent=2))
+    tmp.replace(path)

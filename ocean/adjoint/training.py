@@ -22,7 +22,8 @@ from ocean.errors import SetupError
 from .losses import FieldMisfit
 from .rollout import Rollout, Snapshot
 
-AB_TENDENCIES = {"u": "du", "v": "dv", "temp": "dtemp", "salt": "dsalt"}
+#: fields a window's start state may set (the Adams-Bashforth tendencies d<field> restart)
+START_FIELDS = ("u", "v", "temp", "salt")
 
 
 @dataclass
@@ -59,7 +60,7 @@ def start_from(model, fields: dict, base=None):
         base.restore(model)
     for name, values in fields.items():
         st.set(name, np.asarray(values, dtype=float))
-    for name in ("du", "dv", "psi", *(AB_TENDENCIES.get(t, "d" + t) for t in st.tracers)):
+    for name in ("du", "dv", "psi", *("d" + t for t in st.tracers)):
         b.fill(st.arrays[name], 0.0)
     st.itt, st.time = 0, 0.0
     model._initialise_diagnostics()
@@ -196,7 +197,7 @@ def read_samples(path, fields, dt):
         missing = [f for f in (*fields, "time_days") if f not in data.files]
         if missing:
             raise SetupError(f"{path}: no {missing}; it has {sorted(data.files)}")
-        names = dict.fromkeys([*fields, *(f for f in AB_TENDENCIES if f in data.files)])
+        names = dict.fromkeys([*fields, *(f for f in START_FIELDS if f in data.files)])
         samples = {f: np.asarray(data[f], dtype=float) for f in names}
         days = np.asarray(data["time_days"], dtype=float)
     if days.size < 2:

@@ -8,7 +8,7 @@ sides (their old values are inputs), scalar arguments through their summed contr
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -22,6 +22,7 @@ from .launch import launch_adjoint
 class DotProduct:
     forward: float  # <J dx, ybar>
     adjoint: float  # <dx, J^T ybar>
+    scalar_gradients: dict = field(default_factory=dict)  # of a whole step, by (kernel, arg)
 
     @property
     def relative_error(self) -> float:
@@ -117,6 +118,4 @@ def step_dot_product(model, seed: int = 0, parameters=()) -> DotProduct:
     adjoint = sum(float(np.sum(dx[n] * host(tape.adjoints.of(a)))) for n, a in arrays.items())
     for key in parameters:
         adjoint += tape.scalar_directions[key] * tape.scalar_gradients.get(key, 0.0)
-    result = DotProduct(forward, adjoint)
-    result.scalar_gradients = dict(tape.scalar_gradients)
-    return result
+    return DotProduct(forward, adjoint, dict(tape.scalar_gradients))
