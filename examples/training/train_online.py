@@ -5,7 +5,8 @@ subgrid forcing) and trains its weights so that the 50 km double gyre, run with 
 closure from a coarse-grained fine state, follows the coarse-grained 25 km run: windows
 of ``--window`` days from the first ``--train-days`` of ``make_reference.py``'s
 reference, loss = mean squared u and v misfit at each day (normalised by the
-reference's variance), gradients through every solver step by the hand-written adjoint
+reference's variance; optionally plus the misfit of the domain's kinetic energy,
+``--energy-weight``), gradients through every solver step by the hand-written adjoint
 (checkpointed, ``--snapshots``) and the closure's native ONNX executor, Adam, clipping.
 
 Writes ``examples/training/double_gyre_cnn_online.onnx`` (valid ONNX with the ocean.*
@@ -41,6 +42,8 @@ def parse(argv=None):
     p.add_argument("--batch", type=int, default=4, help="windows per update")
     p.add_argument("--lr", type=float, default=3e-4)
     p.add_argument("--clip", type=float, default=1.0)
+    p.add_argument("--energy-weight", type=float, default=0.0,
+                   help="weight of the kinetic-energy misfit term (0: none)")  # fmt: skip
     p.add_argument("--checkpoint", type=Path, default=ROOT / "build/training/online.ckpt.npz")
     p.add_argument("--resume", action="store_true")
     return p.parse_args(argv)
@@ -56,7 +59,8 @@ def main(argv=None):
     steps_per_sample = int(round((train_days[1] - train_days[0]) * DAY / model.settings.dt_tracer))
     windows = windows_from_samples(train, steps_per_sample, args.window, fields=("u", "v"))
     weights = {n: 1.0 / float((train[n] ** 2).mean()) / train[n][0].size for n in ("u", "v")}
-    trainer = OnlineTrainer(model, closure, windows, args.snapshots, args.lr, args.clip, weights)
+    trainer = OnlineTrainer(model, closure, windows, args.snapshots, args.lr, args.clip, weights,
+                            energy_weight=args.energy_weight)  # fmt: skip
     args.checkpoint.parent.mkdir(parents=True, exist_ok=True)
     if args.resume:
         trainer.load_checkpoint(args.checkpoint)

@@ -19,7 +19,7 @@ import numpy as np
 
 from ocean.errors import SetupError
 
-from .losses import FieldMisfit
+from .losses import FieldMisfit, KineticEnergyMisfit, LossSum
 from .rollout import Rollout, Snapshot
 
 #: fields a window's start state may set (the Adams-Bashforth tendencies d<field> restart)
@@ -111,24 +111,32 @@ class OnlineTrainer:
     """Trains ``closure`` (an :class:`~ocean.plugins.onnx_closure.OnnxClosure` bound to
     ``model``) on ``windows``: ``train(epochs, batch)``, then ``save(path)``."""
 
-    def __init__(self, model, closure, windows, snapshots=5, lr=1e-4, clip=1.0, weights=None):
+    def __init__(self, model, closure, windows, snapshots=5, lr=1e-4, clip=1.0, weights=None,
+                 energy_weight=0.0):  # fmt: skip
         if not windows:
             raise SetupError("online training needs at least one window of reference data")
         self.model, self.closure, self.windows = model, closure, windows
         self.snapshots, self.clip, self.weights = snapshots, clip, weights or {}
+        self.energy_weight = energy_weight
         self.executor = closure.enable_training()
         self.optimizer = Adam(lr=lr)
         self.history: list[dict] = []
         self.base = Snapshot(model)  # what a window does not set (e.g. salinity)
+
+    def loss(self, window: Window):
+        """The field misfit at the window's targets, plus the kinetic-energy misfit
+        (``energy_weight`` > 0; needs u and v among the targets)."""
+        misfit = FieldMisfit(window.targets, self.weights)
+        if self.energy_weight <= 0.0:
+            return misfit
+        return LossSum(misfit, KineticEnergyMisfit(window.targets, self.energy_weight))
 
     def loss_and_gradient(self, window: Window):
         """Loss of one window and its gradient with respect to the closure's weights."""
         start_from(self.model, window.start, self.base)
         steps = max(window.targets)
         self.closure.zero_gradients()
-        grad = Rollout(self.model, steps, min(self.snapshots, steps)).gradient(
-            FieldMisfit(window.targets, self.weights)
-        )
+        grad = Rollout(self.model, steps, min(self.snapshots, steps)).gradient(self.loss(window))
         return grad.loss, {n: g for n, g in self.closure.gradients.items()}
 
     def train_step(self, batch: list[Window]) -> dict:
