@@ -18,7 +18,6 @@ where beta(s, r) = C(s + r, s) and beta(s, r - 1) < n <= beta(s, r).
 
 from __future__ import annotations
 
-from functools import cache
 from math import comb
 
 __all__ = ["extra_steps", "best_split", "schedule"]
@@ -28,7 +27,6 @@ def _beta(s: int, r: int) -> int:
     return comb(s + r, s)
 
 
-@cache
 def extra_steps(n: int, s: int) -> int:
     """p(n, s): the fewest unrecorded forward steps that reverse n steps with s snapshots."""
     if n < 1 or s < 1:
@@ -43,18 +41,28 @@ def extra_steps(n: int, s: int) -> int:
     return r * n - _beta(s + 1, r - 1)
 
 
-@cache
 def best_split(n: int, s: int) -> int:
-    """The step m (0 < m < n) at which to take the next snapshot: attains p(n, s)."""
+    """The step m (0 < m < n) at which to take the next snapshot: the largest m attaining
+    p(n, s) = min over m of f(m) = m + p(m, s) + p(n - m, s - 1).
+
+    p(., s) is convex and piecewise linear in the steps (slope r on each binomial range),
+    so f is convex: f(m + 1) - f(m) is non-decreasing in m, and the largest minimiser is
+    the first m where it turns positive (or n - 1). A bisection finds it in O(log n)
+    closed-form evaluations, with no memo table (memory independent of n)."""
     if s == 1:
         return n - 1  # no snapshot to spare: advance to the last step from the start
-    target = extra_steps(n, s)
-    # search from the far end: the largest optimal split stores the fewest recomputed
-    # steps on the right-hand subproblem, which the next snapshot serves
-    for m in range(n - 1, 0, -1):
-        if m + extra_steps(m, s) + extra_steps(n - m, s - 1) == target:
-            return m
-    raise AssertionError(f"no split of {n} steps attains p = {target}")  # pragma: no cover
+
+    def f(m):
+        return m + extra_steps(m, s) + extra_steps(n - m, s - 1)
+
+    lo, hi = 1, n - 1  # the answer lies in [lo, hi]
+    while lo < hi:
+        mid = (lo + hi) // 2
+        if f(mid + 1) > f(mid):
+            hi = mid
+        else:
+            lo = mid + 1
+    return lo
 
 
 def schedule(n: int, s: int):

@@ -2,7 +2,7 @@
 
 import pytest
 
-from ocean.adjoint.revolve import extra_steps, schedule
+from ocean.adjoint.revolve import best_split, extra_steps, schedule
 
 #: p(n, s) of Griewank & Walther (2000), checked numerically in the fact sheet
 PUBLISHED = [(10, 2, 20), (20, 3, 45), (50, 4, 144), (100, 5, 316), (200, 10, 522)]
@@ -51,6 +51,16 @@ def test_closed_form_equals_the_recursion():
             else:
                 best[n, s] = min(m + best[m, s] + best[n - m, s - 1] for m in range(1, n))
             assert extra_steps(n, s) == best[n, s], (n, s)
+
+
+def test_bisected_split_is_the_largest_minimiser():
+    """The bisection over the convex cost finds what a scan of every split finds."""
+    for s in range(2, 6):
+        for n in range(2, 120):
+            cost = [m + extra_steps(m, s) + extra_steps(n - m, s - 1) for m in range(1, n)]
+            largest = max(m for m, c in zip(range(1, n), cost, strict=True) if c == min(cost))
+            assert min(cost) == extra_steps(n, s), (n, s)
+            assert best_split(n, s) == largest, (n, s)
 
 
 SCHEDULES = [(1, 1), (7, 1), (10, 2), (20, 3), (50, 4), (100, 5), (200, 10), (1000, 10)]
