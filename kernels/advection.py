@@ -235,49 +235,79 @@ def top_face_adj(k, j, i, t, w, maskT, maskW, dzt, dt, scheme, dt_out_adj, fbox)
     return g * p[0], g * p[1], g * p[2], g * p[3], g * p[4] * maskW[k, j, i]
 
 
-@adjoint_of(tracer_advection, reads=("t", "u", "v", "w"), writes=("dt_out",))
+#: partials of one face's flux kept per cell (t at its four stencil points) and faces per
+#: cell (east, north, top): the layout of the adjoint's work array ``face_adj``
+FACE_ROLES, FACES = 4, 3
+
+
+@stencil
+def in_face_range(f, lo, hi):
+    """Whether face f (between cells f and f + 1) borders a forward-box cell of [lo, hi)."""
+    return (f >= lo - 1) & (f < hi)
+
+
+@stencil
+def inner_top_face_adj(k, j, i, t, w, maskT, maskW, dzt, dt, scheme, dt_out_adj, fbox):
+    """:func:`top_face_adj`, zeros at the surface (k = nz - 1: no face above, w there is
+    not a flux)."""
+    if k >= t.shape[0] - 1:
+        return 0.0, 0.0, 0.0, 0.0, 0.0
+    return top_face_adj(k, j, i, t, w, maskT, maskW, dzt, dt, scheme, dt_out_adj, fbox)
+
+
+@adjoint_of(
+    tracer_advection, reads=("t", "u", "v", "w"), writes=("dt_out",),
+    work=(("face_adj", FACE_ROLES * FACES),),
+)  # fmt: skip
 @kernel(radius=2)
-def tracer_advection_adj_t(
+def tracer_advection_adj_faces(
     k, j, i, t, u, v, w, maskT, maskU, maskV, maskW, dxt, dyt, dzt, cost, cosu, dt, scheme,
-    t_adj, dt_out_adj, fbox,
+    u_adj, v_adj, w_adj, dt_out_adj, face_adj, fbox,
 ):  # fmt: skip
-    """Adjoint of the advective tendency with respect to t (schemes 0 and 2 only): t of
-    this cell gathers, from each face whose flux reads it (east faces i-2..i+1, north faces
-    j-2..j+1, top faces k-2..k+1), dJ/dF times the flux's partial in this cell's role."""
-    nz = t.shape[0]
-    total = 0.0
-    for f in range(i - 2, i + 2):
-        p = east_face_adj(k, j, f, t, u, maskT, maskU, dxt, cost, dt, scheme,
-                          dt_out_adj, fbox)  # fmt: skip
-        total += role_sum(p, i, f - 1, f, f + 1, f + 2)
-    for f in range(j - 2, j + 2):
-        p = north_face_adj(k, f, i, t, v, maskT, maskV, dyt, cost, cosu, dt, scheme,
-                           dt_out_adj, fbox)  # fmt: skip
-        total += role_sum(p, j, f - 1, f, f + 1, f + 2)
-    for f in range(max(k - 2, 0), min(k + 2, nz - 1)):
-        p = top_face_adj(f, j, i, t, w, maskT, maskW, dzt, dt, scheme, dt_out_adj, fbox)
-        total += role_sum(p, k, max(f - 1, 0), f, f + 1, min(f + 2, nz - 1))
-    t_adj[k, j, i] += total
+    """Adjoint of the advective tendency, first pass (schemes 0 and 2 only): for the east,
+    north and top faces of this cell, g = dJ/dF (from the two cells the face separates)
+    times the flux's partials. The velocity partials go to u, v and w (for DST3 through its
+    Courant number too, |vel| differentiated as sign(vel): see :func:`face_partials`);
+    the four t partials of each face are kept in ``face_adj`` for the second pass. Each
+    face is differentiated once."""
+    pe = east_face_adj(k, j, i, t, u, maskT, maskU, dxt, cost, dt, scheme, dt_out_adj, fbox)
+    face_adj[0, k, j, i], face_adj[1, k, j, i] = pe[0], pe[1]
+    face_adj[2, k, j, i], face_adj[3, k, j, i] = pe[2], pe[3]
+    u_adj[k, j, i] += pe[4]
+    pn = north_face_adj(
+        k, j, i, t, v, maskT, maskV, dyt, cost, cosu, dt, scheme, dt_out_adj, fbox
+    )  # fmt: skip
+    face_adj[4, k, j, i], face_adj[5, k, j, i] = pn[0], pn[1]
+    face_adj[6, k, j, i], face_adj[7, k, j, i] = pn[2], pn[3]
+    v_adj[k, j, i] += pn[4]
+    pt = inner_top_face_adj(k, j, i, t, w, maskT, maskW, dzt, dt, scheme, dt_out_adj, fbox)
+    face_adj[8, k, j, i], face_adj[9, k, j, i] = pt[0], pt[1]
+    face_adj[10, k, j, i], face_adj[11, k, j, i] = pt[2], pt[3]
+    w_adj[k, j, i] += pt[4]
 
 
 @adjoint_of(tracer_advection)
 @kernel(radius=2)
-def tracer_advection_adj_vel(
-    k, j, i, t, u, v, w, maskT, maskU, maskV, maskW, dxt, dyt, dzt, cost, cosu, dt, scheme,
-    u_adj, v_adj, w_adj, dt_out_adj, fbox,
-):  # fmt: skip
-    """Adjoint of the advective tendency with respect to the velocities (schemes 0 and 2
-    only): u, v and w of this cell's east, north and top faces get dJ/dF times the flux's
-    partial in the velocity (for DST3 through its Courant number too, |vel| differentiated
-    as sign(vel): see :func:`face_partials`)."""
+def tracer_advection_adj_t(k, j, i, t, t_adj, face_adj, fbox):
+    """Adjoint of the advective tendency with respect to t, second pass: t of this cell
+    gathers, from each face whose flux reads it (east faces i-2..i+1, north faces j-2..j+1,
+    top faces k-2..k+1, those bordering the forward box), the first pass's partial in this
+    cell's role."""
     nz = t.shape[0]
-    u_adj[k, j, i] += east_face_adj(
-        k, j, i, t, u, maskT, maskU, dxt, cost, dt, scheme, dt_out_adj, fbox
-    )[4]
-    v_adj[k, j, i] += north_face_adj(
-        k, j, i, t, v, maskT, maskV, dyt, cost, cosu, dt, scheme, dt_out_adj, fbox
-    )[4]
-    if k < nz - 1:
-        w_adj[k, j, i] += top_face_adj(
-            k, j, i, t, w, maskT, maskW, dzt, dt, scheme, dt_out_adj, fbox
-        )[4]
+    total = 0.0
+    for f in range(i - 2, i + 2):
+        if in_face_range(f, fbox[4], fbox[5]):
+            p = (face_adj[0, k, j, f], face_adj[1, k, j, f], face_adj[2, k, j, f],
+                 face_adj[3, k, j, f])  # fmt: skip
+            total += role_sum(p, i, f - 1, f, f + 1, f + 2)
+    for f in range(j - 2, j + 2):
+        if in_face_range(f, fbox[2], fbox[3]):
+            p = (face_adj[4, k, f, i], face_adj[5, k, f, i], face_adj[6, k, f, i],
+                 face_adj[7, k, f, i])  # fmt: skip
+            total += role_sum(p, j, f - 1, f, f + 1, f + 2)
+    for f in range(max(k - 2, 0), min(k + 2, nz - 1)):
+        if in_face_range(f, fbox[0], fbox[1]):
+            p = (face_adj[8, f, j, i], face_adj[9, f, j, i], face_adj[10, f, j, i],
+                 face_adj[11, f, j, i])  # fmt: skip
+            total += role_sum(p, k, max(f - 1, 0), f, f + 1, min(f + 2, nz - 1))
+    t_adj[k, j, i] += total

@@ -140,7 +140,9 @@ class AdjointSpec:
     a cell writes only its own input adjoints (a cell kernel's adjoint may be a column
     kernel, launched on the widened columns, where a 2-D input's adjoint sums over k).
     Splitting an adjoint in several kernels keeps each call under the 30 arguments that
-    Numba can inline.
+    Numba can inline. ``work``: (name, count) pairs of the adjoint's own work arrays,
+    shaped (count, *first output's shape), that its kernels pass from one to the next
+    (e.g. each face's flux partials, computed once, gathered by the cells next).
     """
 
     forward: Kernel
@@ -151,10 +153,18 @@ class AdjointSpec:
     rows: tuple[str, ...] = ()
     scratch: tuple[str, ...] = ()
     kernels: list[Kernel] = field(default_factory=list)
+    work: tuple[tuple[str, int], ...] = ()
 
     @property
     def outputs(self) -> tuple[str, ...]:
         return self.writes + self.updates
+
+    @property
+    def needs(self) -> frozenset:
+        """The forward arguments whose values the adjoint kernels read (they take them by
+        name): a recording must keep only these from being overwritten."""
+        forward = set(self.forward.arg_names)
+        return frozenset(a for kn in self.kernels for a in kn.arg_names if a in forward)
 
     @property
     def declared(self) -> tuple:
@@ -181,36 +191,40 @@ class AdjointSpec:
 ADJOINTS: dict[Kernel, AdjointSpec] = {}
 
 
-def adjoint_of(forward: Kernel, reads=(), writes=(), updates=(), scalars=(), rows=(), scratch=()):
+def adjoint_of(forward: Kernel, reads=(), writes=(), updates=(), scalars=(), rows=(), scratch=(),
+               work=()):  # fmt: skip
     """Register the decorated kernel as (a part of) the hand-written adjoint of ``forward``.
 
-    The first registration declares ``reads``, ``writes``, ``updates``, ``scalars``, ``rows``
-    and ``scratch`` (see
-    :class:`AdjointSpec`); further parts of the same adjoint repeat them or leave them out.
-    Argument names are checked here, so a mismatch fails at import.
+    The first registration declares ``reads``, ``writes``, ``updates``, ``scalars``, ``rows``,
+    ``scratch`` and ``work`` (see :class:`AdjointSpec`); further parts of the same adjoint
+    repeat them or leave them out. Argument names are checked here, so a mismatch fails at
+    import.
     """
     declared = tuple(tuple(x) for x in (reads, writes, updates, scalars, rows, scratch))
+    work = tuple((str(n), int(c)) for n, c in work)
 
     def wrap(adjoint: Kernel) -> Kernel:
         spec = ADJOINTS.get(forward)
         if spec is None:
-            spec = AdjointSpec(forward, *declared)
+            spec = AdjointSpec(forward, *declared, work=work)
             named = spec.reads + spec.outputs + spec.scalars + spec.rows + spec.scratch
             unknown = set(named) - set(forward.arg_names)
             if unknown:
                 raise TypeError(
                     f"adjoint of {forward.name}: no forward arguments {sorted(unknown)}"
                 )
-        elif any(declared) and declared != spec.declared:
+        elif (any(declared) or work) and (declared, work) != (spec.declared, spec.work):
             raise TypeError(f"{adjoint.name}: declares another adjoint of {forward.name}")
         if forward.column and not adjoint.column:
             raise TypeError(f"{adjoint.name}: the adjoint of a column kernel is a column kernel")
-        allowed = {*forward.arg_names, *spec.adjoint_names, FORWARD_BOX}
+        work_names = [n for n, _ in spec.work]
+        allowed = {*forward.arg_names, *spec.adjoint_names, *work_names, FORWARD_BOX}
         strange = [a for a in adjoint.arg_names if a not in allowed]
         if strange:
             raise TypeError(
                 f"{adjoint.name}: arguments {strange} are neither arguments of "
-                f"{forward.name}, nor adjoints {spec.adjoint_names}, nor {FORWARD_BOX!r}"
+                f"{forward.name}, nor adjoints {spec.adjoint_names}, nor work arrays "
+                f"{work_names}, nor {FORWARD_BOX!r}"
             )
         spec.kernels.append(adjoint)
         ADJOINTS[forward] = spec

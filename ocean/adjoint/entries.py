@@ -41,7 +41,7 @@ class KernelEntry:
         first = views[spec.outputs[0]]
         cells = {n: b.zeros(first.shape) for n in spec.scalars + spec.rows}
         adj.update(cells)
-        launch_adjoint(b, spec, self.region, values, adj)
+        launch_adjoint(b, spec, self.region, values, adj, tape.work)
         for n in spec.scalars:
             key = (spec.forward.name, n)
             tape.scalar_gradients[key] = tape.scalar_gradients.get(key, 0.0) + float(
@@ -152,8 +152,9 @@ class SolveEntry:
         x_adj *= m.dev.maskT[-1]
         if solver.rigid_lid:
             project_mean_adjoint(solver, x_adj)
+        # first guess: the previous (later step's) adjoint solution, as the forward starts
+        # from the previous pressure; the tape keeps it between steps (zero at first)
         y = solver_work(tape, "y")
-        y[...] = 0.0
         solver.solve(x_adj, y)
         j0, j1, i0, i1 = m.grid.box2()
         rhs_adj[j0:j1, i0:i1] += y[j0:j1, i0:i1]

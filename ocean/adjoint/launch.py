@@ -19,16 +19,24 @@ def widen(kernel, region, shape):
     )  # fmt: skip
 
 
-def launch_adjoint(backend, spec, region, args: dict, adjoints: dict):
+def launch_adjoint(backend, spec, region, args: dict, adjoints: dict, work: dict | None = None):
     """Launch ``spec``'s adjoint kernels for a forward launch on ``region``.
 
     ``args``: forward arguments by name (backend arrays or scalars); ``adjoints``: the
-    ``<name>_adj`` arrays by forward name (reads, updates, writes and scalars).
+    ``<name>_adj`` arrays by forward name (reads, updates, writes and scalars); ``work``:
+    where the adjoint's work arrays are kept between launches (allocated when missing).
     """
     fwd = spec.forward
-    box = widen(fwd, region, args[spec.outputs[0]].shape)
+    shape = args[spec.outputs[0]].shape
+    box = widen(fwd, region, shape)
     named = dict(args)
     named.update({f"{n}_adj": a for n, a in adjoints.items()})
+    work = {} if work is None else work
+    for name, count in spec.work:
+        key = (name, count, shape)
+        if key not in work:
+            work[key] = backend.zeros((count, *shape))
+        named[name] = work[key]
     named[FORWARD_BOX] = tuple(int(b) for b in region)
     for kn in spec.kernels:
         launch_box = box[2:] if kn.column and not fwd.column else box

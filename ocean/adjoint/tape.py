@@ -76,13 +76,15 @@ class RecordingBackend:
         values = list(args)
         for n in spec.writes + spec.scratch:
             tape.before_write(values[names.index(n)])
+        kept = tape.kept(spec)
         for n in spec.updates:
             i = names.index(n)
             tape.before_write(values[i])
-            values[i] = self._backend.xp.array(values[i], copy=True)  # its old value
+            if n in kept:
+                values[i] = self._backend.xp.array(values[i], copy=True)  # its old value
         self._backend.launch(kn, region, *args)
         entry = KernelEntry(spec, tuple(region), names, values, list(args))
-        tape.append(entry, protect=True)
+        tape.append(entry, protect=kept)
 
     def fill(self, arr, value):
         tape = self._tape
@@ -109,6 +111,9 @@ class Tape:
     entries: list = field(default_factory=list)
     paused: bool = False
     copies: int = 0
+    #: keep every launch-time value (the tangent-linear replay needs them), not only what
+    #: the adjoints read
+    keep_all: bool = False
 
     def __post_init__(self):
         from .shadows import Shadows
@@ -155,12 +160,20 @@ class Tape:
         self.entries.clear()
         self._refs.clear()
 
-    def append(self, entry, protect=False):
+    def kept(self, spec) -> frozenset:
+        """The arguments of ``spec``'s kernel whose launch-time values the recording keeps
+        (copied before anything overwrites them): what its adjoint reads or, with
+        ``keep_all`` (needed to replay the tangent-linear), every argument."""
+        return frozenset(spec.forward.arg_names) if self.keep_all else spec.needs
+
+    def append(self, entry, protect: frozenset = frozenset()):
+        """Add ``entry``; the values of its arguments named in ``protect`` are kept."""
         self.entries.append(entry)
-        if protect:
-            for i, v in enumerate(entry.values):
-                if is_array(v):
-                    self._refs.setdefault(id(base_of(v)), []).append(_Reference(entry, i))
+        if not protect:
+            return
+        for i, (name, v) in enumerate(zip(entry.names, entry.values, strict=True)):
+            if name in protect and is_array(v):
+                self._refs.setdefault(id(base_of(v)), []).append(_Reference(entry, i))
 
     def before_write(self, arr):
         """Copy every recorded input that ``arr``'s coming overwrite would change."""

@@ -65,7 +65,10 @@ def dot_product_test(backend, forward, region, args: dict, seed: int = 0, inputs
     for n in spec.updates:
         xp_args[n] = backend.asarray(args[n])
     assert all(forward_out[n] is xp_args[n] for n in spec.writes)
-    launch_adjoint(backend, spec, region, xp_args, adjoints)
+    # work arrays start as NaN: an adjoint reading an entry it did not write shows up
+    shape = args[spec.outputs[0]].shape
+    work = {(n, c, shape): backend.asarray(np.full((c, *shape), np.nan)) for n, c in spec.work}
+    launch_adjoint(backend, spec, region, xp_args, adjoints, work)
     backend.synchronize()
     rhs = 0.0
     for n in spec.reads + spec.updates:
@@ -94,10 +97,18 @@ def dot_products_by_input(backend, forward, region, args: dict, seed: int = 0) -
 def step_dot_product(model, seed: int = 0, parameters=()) -> DotProduct:
     """The dot-product test of one whole recorded step of ``model``: random directions on
     every state array (all time levels, halos included) and on the scalar ``parameters``
-    ((kernel, argument) pairs), the tangent-linear replayed on dual numbers, the adjoint
-    run backwards. The sums are this rank's: add them over the ranks."""
+    ((kernel, argument) pairs), the tangent-linear replayed on dual numbers from a
+    recording that keeps every value, the adjoint run backwards on a second recording of
+    the same step that keeps only what the adjoints read (as rollouts do). The sums are
+    this rank's: add them over the ranks."""
+    from .rollout import Snapshot
     from .tape import Tape
 
+    start = Snapshot(model)
+    full = Tape(model, keep_all=True)
+    with full.record():
+        model.step()
+    start.restore(model)
     tape = Tape(model)
     with tape.record():
         model.step()
@@ -107,15 +118,15 @@ def step_dot_product(model, seed: int = 0, parameters=()) -> DotProduct:
     ybar = {n: rng.standard_normal(a.shape) for n, a in arrays.items()}
     host = model.backend.to_host
     for name, arr in arrays.items():
-        tape.tangents.of(arr)[...] = model.backend.asarray(dx[name])
+        full.tangents.of(arr)[...] = model.backend.asarray(dx[name])
     for key in parameters:
-        tape.scalar_directions[key] = rng.normal()
-    tape.forward_tangent()
-    forward = sum(float(np.sum(host(tape.tangents.of(a)) * ybar[n])) for n, a in arrays.items())
+        full.scalar_directions[key] = rng.normal()
+    full.forward_tangent()
+    forward = sum(float(np.sum(host(full.tangents.of(a)) * ybar[n])) for n, a in arrays.items())
     for name, arr in arrays.items():
         tape.adjoints.of(arr)[...] = model.backend.asarray(ybar[name])
     tape.backward()
     adjoint = sum(float(np.sum(dx[n] * host(tape.adjoints.of(a)))) for n, a in arrays.items())
     for key in parameters:
-        adjoint += tape.scalar_directions[key] * tape.scalar_gradients.get(key, 0.0)
+        adjoint += full.scalar_directions[key] * tape.scalar_gradients.get(key, 0.0)
     return DotProduct(forward, adjoint, dict(tape.scalar_gradients))

@@ -22,6 +22,9 @@ class Tracers:
         self.advection_weights = (1.0, 0.0) if direct else (1.5 + s.AB_eps, 0.5 + s.AB_eps)
         self.eos = EOS_TYPES[s.eq_of_state]
         self.sponge = s.enable_sponge
+        # stands in for the sponge's rate and target when it is off (never read then);
+        # an array nothing writes, so a recorded step never copies it
+        self.no_sponge = None if self.sponge else model.backend.zeros((1, 1, 1))
 
     def step(self):
         for name in self.model.state.tracers:
@@ -37,8 +40,8 @@ class Tracers:
             t[tau], st.u[tau], st.v[tau], st.w[tau], d.maskT, d.maskU, d.maskV, d.maskW,
             d.dxt, d.dyt, d.dzt, d.cost, d.cosu, s.dt_tracer, self.scheme, tend[tau],
         )  # fmt: skip
-        rate = st.sponge_rate if self.sponge else st.column_work
-        target = st.arrays[f"{name}_sponge_target"] if self.sponge else st.column_work
+        rate = st.sponge_rate if self.sponge else self.no_sponge
+        target = st.arrays[f"{name}_sponge_target"] if self.sponge else self.no_sponge
         b.launch(
             KT.tracer_explicit_step, m.grid.box(),
             t[tau], tend[tau], tend[taum1], d.maskT, d.maskU, d.maskV,
