@@ -12,9 +12,12 @@ import numpy as np
 
 
 def address(a) -> int:
-    """Device or host address of an array's first element."""
+    """Device or host address of an array's first element.
+
+    On the host through ``ctypes.data``: as fast as ``__array_interface__``, which (NumPy
+    2.4) grows a cache of about 2 MiB over some 10^5 calls that memory probes then see."""
     data = a.data
-    return data.ptr if hasattr(data, "ptr") else a.__array_interface__["data"][0]
+    return data.ptr if hasattr(data, "ptr") else a.ctypes.data
 
 
 def extent(a) -> tuple[int, int]:
