@@ -7,6 +7,13 @@ from .rollout import Loss
 MASK_OF = {"u": "maskU", "v": "maskV", "w": "maskW", "temp": "maskT", "salt": "maskT"}
 
 
+def interior_target(backend, target, field_shape, inner):
+    """``target`` (interior-shaped, or with the halo of a field shaped ``field_shape``) as
+    an interior array on ``backend``."""
+    target = backend.asarray(target)
+    return target[inner] if target.shape == field_shape else target
+
+
 class FieldMisfit(Loss):
     """J = sum over the target steps t and fields f of
     weight_f / 2 * sum over wet interior cells (f_t - target_{f,t})^2.
@@ -23,19 +30,13 @@ class FieldMisfit(Loss):
         fields = self.targets.get(step)
         if not fields:
             return 0.0
-        st, g, b = model.state, model.grid, model.backend
+        st, b = model.state, model.backend
+        inner = (slice(None), *model.grid.interior)
         total = 0.0
         for name, target in fields.items():
             current = st.arrays[name][st.tau]
             mask = getattr(model.dev, MASK_OF[name])
-            box = g.box()
-            inner = (slice(box[0], box[1]), slice(box[2], box[3]), slice(box[4], box[5]))
-            target = b.asarray(target)
-            if target.shape != current.shape:
-                target_inner = target
-            else:
-                target_inner = target[inner]
-            diff = (current[inner] - target_inner) * mask[inner]
+            diff = (current[inner] - interior_target(b, target, current.shape, inner)) * mask[inner]
             weight = self.weights.get(name, 1.0)
             total += 0.5 * weight * float(b.xp.sum(diff * diff))
             adjoints.of(current)[inner] += weight * diff * mask[inner]
@@ -59,30 +60,23 @@ class KineticEnergyMisfit(Loss):
         fields = self.targets.get(step)
         if not fields:
             return 0.0
-        st, g, b = model.state, model.grid, model.backend
-        box = g.box()
-        inner = (slice(box[0], box[1]), slice(box[2], box[3]), slice(box[4], box[5]))
-        dz = b.asarray(g.dzt)[box[0] : box[1], None, None]
-        weighted, local_ref = {}, 0.0
+        st, b = model.state, model.backend
+        inner = (slice(None), *model.grid.interior)
+        dz = b.asarray(model.grid.dzt)[:, None, None]
+        currents, weighted, local, local_ref = {}, {}, 0.0, 0.0
         for name in ("u", "v"):
-            current = st.arrays[name][st.tau][inner]
-            mask = getattr(model.dev, MASK_OF[name])[inner]
-            target = b.asarray(fields[name])
-            if target.shape != current.shape:
-                target = target[inner]
-            weighted[name] = mask * dz
-            local_ref += 0.5 * float(b.xp.sum(weighted[name] * target * target))
-        local = sum(
-            0.5 * float(b.xp.sum(w * st.arrays[n][st.tau][inner] ** 2)) for n, w in weighted.items()
-        )
+            currents[name] = current = st.arrays[name][st.tau]
+            weighted[name] = w = getattr(model.dev, MASK_OF[name])[inner] * dz
+            target = interior_target(b, fields[name], current.shape, inner)
+            local += 0.5 * float(b.xp.sum(w * current[inner] ** 2))
+            local_ref += 0.5 * float(b.xp.sum(w * target * target))
         energy, reference = model.comm.allreduce_sums([local, local_ref])
         if reference <= 0.0:
             raise ValueError(f"the kinetic-energy target of step {step} is {reference:g}: no flow")
         misfit = (energy - reference) / reference
         scale = self.weight * misfit / reference
-        for name, w in weighted.items():
-            current = st.arrays[name][st.tau]
-            adjoints.of(current)[inner] += scale * w * current[inner]
+        for name, current in currents.items():
+            adjoints.of(current)[inner] += scale * weighted[name] * current[inner]
         return 0.5 * self.weight * misfit * misfit
 
 
