@@ -16,6 +16,7 @@ from basin import basin
 
 from ocean.adjoint.losses import FieldMisfit, KineticEnergyMisfit, LossSum
 from ocean.adjoint.rollout import Rollout, Snapshot
+from ocean.adjoint.shadows import address
 
 
 class Seeds:
@@ -25,7 +26,7 @@ class Seeds:
         self.arrays = {}
 
     def of(self, view):
-        key = (view.__array_interface__["data"][0], view.shape)
+        key = (address(view), view.shape)
         return self.arrays.setdefault(key, np.zeros_like(view))
 
 
