@@ -12,7 +12,7 @@ export MPLBACKEND := Agg
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e ".[dev,mpi,train]"
+	$(BIN)/pip install --quiet -e ".[dev,mpi,train,compare]"
 	touch $(STAMP)
 
 install: $(STAMP)

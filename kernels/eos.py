@@ -12,6 +12,12 @@ gamma = 1.1e-8 m s2 kg-1.)
                      S_A [g kg-1], Conservative Temperature Theta [degC] and sea pressure p
                      [dbar] (IOC, SCOR and IAPSO 2010; the expression Veros's eq. of state
                      type 5 evaluates). N uses c01..c20, V c21..c48 (``TEOS10``).
+3 = quadratic:       rho' = -rho_0 (beta_T (T - T0) + beta_Ts/2 (T - T0)^2 - beta_S (S - S0))
+                     (no pressure; Veros's type 2, nonlinear_eq1)
+4 = quadratic_temperature_only: as 3 with beta_S = 0 (Veros's type 4, nonlinear_eq3)
+
+Veros numbers its types 1 linear, 2 quadratic, 3 nonlinear_vallis, 4
+quadratic_temperature_only, 5 teos10 (``VEROS_TYPES`` in ocean/dynamics/tracers.py).
 """
 
 from math import sqrt
@@ -74,11 +80,16 @@ def teos10_density(sa, ct, p):
 
 @stencil
 def density(eos, temp, salt, p):
+    """Density anomaly rho - rho_0 [kg m-3] of equation of state ``eos`` (module docstring)."""
     thetas = temp - THETA0
     if eos == 2:
         return teos10_density(max(salt, 0.0), temp, p) - RHO0
     if eos == 0:
         return -RHO0 * (BETA_T * thetas - BETA_S * (salt - S0))
+    if eos == 3:
+        return -RHO0 * (BETA_T * thetas + 0.5 * BETA_TS * thetas * thetas - BETA_S * (salt - S0))
+    if eos == 4:
+        return -RHO0 * (BETA_T * thetas + 0.5 * BETA_TS * thetas * thetas)
     z = -p
     return -RHO0 * (
         GRAV * z / (CS0 * CS0)
@@ -170,8 +181,12 @@ def density_derivatives(eos, temp, salt, p):
         return d_ct, 0.0
     if eos == 0:
         return -RHO0 * BETA_T, RHO0 * BETA_S
-    z = -p
     thetas = temp - THETA0
+    if eos == 3:
+        return -RHO0 * (BETA_T + BETA_TS * thetas), RHO0 * BETA_S
+    if eos == 4:
+        return -RHO0 * (BETA_T + BETA_TS * thetas), 0.0
+    z = -p
     return -RHO0 * (BETA_T * (1.0 - GAMMA_S * GRAV * z * RHO0) + BETA_TS * thetas), RHO0 * BETA_S
 
 
@@ -181,7 +196,8 @@ def equation_of_state_adj(
     j, i, eos, temp, salt, maskT, maskW, zt, dzw, grav, rho_0, temp_adj, salt_adj, rho_adj,
     nsqr_adj, fbox,
 ):  # fmt: skip
-    """Adjoint of rho and N^2 for every eos type (0 linear, 1 nonlinear_vallis, 2 teos10):
+    """Adjoint of rho and N^2 for every eos type (0 linear, 1 nonlinear_vallis, 2 teos10,
+    3 quadratic, 4 quadratic_temperature_only):
     level k's temp and salt gather rho_k's adjoint and, through N^2_k (their density at
     their own pressure, minus) and N^2_{k-1} (at the pressure of level k-1, plus), the
     adjoints of the two N^2 they enter; the top N^2 copies the level below, so its adjoint

@@ -149,8 +149,9 @@ SETTINGS: dict[str, Setting] = {
         "linear",
         str,
         "",
-        "equation of state",
-        choices=("linear", "nonlinear_vallis", "teos10"),
+        "equation of state (Veros's types 1-5: linear, quadratic, nonlinear_vallis, "
+        "quadratic_temperature_only, teos10)",
+        choices=("linear", "nonlinear_vallis", "teos10", "quadratic", "quadratic_temperature_only"),
     ),
     # closures (plugins)
     "closures": Setting(

@@ -15,6 +15,7 @@ from __future__ import annotations
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
+from ocean.dynamics.tracers import EOS_TYPES
 from ocean.errors import SetupError
 from ocean.kernels.core import ADJOINTS
 
@@ -32,7 +33,7 @@ from .shadows import base_of, overlaps
 #: settings whose values have hand-written adjoints (the rest are limiters with kinks)
 DIFFERENTIABLE = {
     "tracer_advection": ("centred", "dst3"),
-    "eq_of_state": ("linear", "nonlinear_vallis", "teos10"),
+    "eq_of_state": tuple(EOS_TYPES),  # every density has exact derivatives
 }
 
 

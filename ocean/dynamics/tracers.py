@@ -7,7 +7,21 @@ from ocean.kernels import eos as KE
 from ocean.kernels import tracers as KT
 
 ADVECTION_SCHEMES = {"centred": 0, "superbee": 1, "dst3": 2, "dst3_limited": 3}
-EOS_TYPES = {"linear": 0, "nonlinear_vallis": 1, "teos10": 2}
+EOS_TYPES = {
+    "linear": 0,
+    "nonlinear_vallis": 1,
+    "teos10": 2,
+    "quadratic": 3,
+    "quadratic_temperature_only": 4,
+}
+#: Veros's eq_of_state_type number of each of ours
+VEROS_TYPES = {
+    "linear": 1,
+    "quadratic": 2,
+    "nonlinear_vallis": 3,
+    "quadratic_temperature_only": 4,
+    "teos10": 5,
+}
 
 
 class Tracers:

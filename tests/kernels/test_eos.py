@@ -64,3 +64,34 @@ def test_adjoint_dot_product(name):
     result = run_case(name, get_backend("cpu"))
     assert result.relative_error <= DOT_PRODUCT_TOLERANCE, (name, result)
     assert abs(result.forward) > 1e-3  # the test exercised the kernel
+
+
+# -- the equations of state without pressure (Veros's types 2 and 4) ------------------------
+@pytest.mark.parametrize("eos", [3, 4])
+def test_quadratic_equations_of_state(eos):
+    """rho' = -rho_0 (beta_T dT + beta_Ts/2 dT^2 - beta_S dS): zero at (T0, S0) at any
+    pressure, symmetric about the temperature of maximum density T0 - beta_T/beta_Ts, and
+    with salinity only in type 3."""
+    assert KE.density(eos, KE.THETA0, KE.S0, 0.0) == 0.0
+    assert KE.density(eos, KE.THETA0 + 3.0, KE.S0 + 1.0, 4000.0) == KE.density(
+        eos, KE.THETA0 + 3.0, KE.S0 + 1.0, 0.0
+    )
+    t_max = KE.THETA0 - KE.BETA_T / KE.BETA_TS
+    for offset in (0.5, 2.0, 7.0):
+        below = KE.density(eos, t_max - offset, KE.S0, 0.0)
+        above = KE.density(eos, t_max + offset, KE.S0, 0.0)
+        assert below == pytest.approx(above, rel=1e-12)
+        assert KE.density(eos, t_max, KE.S0, 0.0) > above
+    salty = KE.density(eos, KE.THETA0, KE.S0 + 1.0, 0.0)
+    assert salty == (pytest.approx(KE.RHO0 * KE.BETA_S, rel=1e-14) if eos == 3 else 0.0)
+
+
+@pytest.mark.parametrize("eos", [0, 1, 2, 3, 4])
+def test_density_derivatives_against_central_differences(eos):
+    h = 1e-4  # error ~ h^2 * third derivative: below 1e-9 relative for these polynomials
+    temp, salt, p = 4.0, 34.5, 1500.0
+    d_temp, d_salt = KE.density_derivatives(eos, temp, salt, p)
+    fd_temp = (KE.density(eos, temp + h, salt, p) - KE.density(eos, temp - h, salt, p)) / (2 * h)
+    fd_salt = (KE.density(eos, temp, salt + h, p) - KE.density(eos, temp, salt - h, p)) / (2 * h)
+    assert d_temp == pytest.approx(fd_temp, rel=1e-8)
+    assert d_salt == pytest.approx(fd_salt, rel=1e-8, abs=1e-12)
