@@ -1,0 +1,146 @@
+"""Turbulent kinetic energy closure (Gaspar et al. 1990) as pyOM2 and Veros discretise it.
+
+E [m2 s-2] lives at W points and obeys
+
+    dE/dt = d/dz(alpha_tke kappaM dE/dz) + forcing - c_eps E^(3/2)/L (+ K_h_tke lateral diffusion)
+
+with forcing [m2 s-3] the sum of the energy transfers into TKE (shear production by
+vertical friction minus buoyancy flux, and the other paths the caller adds) and a surface
+flux forc_tke_surface [m3 s-3] into the top half box. From E and N^2 come the mixing length
+L [m], the viscosity kappaM = c_k L sqrt(E) and the diffusivity kappaH = kappaM / Pr [m2 s-1]
+with a Prandtl number Pr(Ri) = max(1, min(10, 6.6 Ri)).
+
+Columns are indexed k = 0 (deepest) .. nz-1 (top); ``kbot`` is 1-based (0: land), as in
+Veros, so a column's deepest wet level is kbot - 1.
+"""
+
+from math import atan, pi, sqrt
+
+from .core import column_kernel, kernel, stencil
+
+#: floor of N^2, K_diss_v/kappaM and of kappaM in the ratios below [s-2, m2 s-1]
+TINY = 1e-12
+
+
+@column_kernel(radius=0)
+def tke_diffusivities(
+    j, i, tke, nsqr, K_diss_v, maskW, zw, dzw, dzt, ht, mxl_choice, mxl_min, c_k,
+    kappaM_min, kappaM_max, kappaH_min, prandtl_from_richardson, prandtl_0, kappaH_profile,
+    sqrttke, mxl, kappaM, kappaH, prandtl,
+):  # fmt: skip
+    """Mixing length, viscosity, diffusivity and Prandtl number of one column from E (tau).
+
+    L = sqrt(2) sqrt(E) / sqrt(max(N^2, 1e-12)) [m], then bounded (``mxl_choice`` 1) by the
+    distances to the surface (-zw + dzw/2) and to the bottom (ht + zw), or (2) by the
+    MITgcm/OPA rule: a downward sweep L_k <= L_{k+1} + dzt_{k+1}, L_top <= mxl_min +
+    dzt_top, an upward sweep L_k <= L_{k-1} + dzt_k; then floored at mxl_min.
+    kappaM = min(kappaM_max, c_k L sqrt(E)); Ri = N^2 / max(K_diss_v / max(kappaM, 1e-12),
+    1e-12); Pr = max(1, min(10, 6.6 Ri)) (or
+    ``prandtl_0``); kappaH = max(kappaH_min, kappaM / Pr), raised to the Bryan & Lewis
+    (1979) profile if ``kappaH_profile``; last kappaM = max(kappaM_min, kappaM).
+    """
+    nz = tke.shape[0]
+    for k in range(nz):
+        sqrttke[k, j, i] = sqrt(max(0.0, tke[k, j, i]))
+        length = sqrt(2.0) * sqrttke[k, j, i] / sqrt(max(TINY, nsqr[k, j, i])) * maskW[k, j, i]
+        if mxl_choice == 1:
+            length = min(length, -zw[k] + 0.5 * dzw[k])
+            length = min(length, ht[j, i] + zw[k])
+            length = max(length, mxl_min)
+        mxl[k, j, i] = length
+    if mxl_choice == 2:
+        for k in range(nz - 2, -1, -1):
+            mxl[k, j, i] = min(mxl[k, j, i], mxl[k + 1, j, i] + dzt[k + 1])
+        mxl[nz - 1, j, i] = min(mxl[nz - 1, j, i], mxl_min + dzt[nz - 1])
+        for k in range(1, nz):
+            mxl[k, j, i] = min(mxl[k, j, i], mxl[k - 1, j, i] + dzt[k])
+        for k in range(nz):
+            mxl[k, j, i] = max(mxl[k, j, i], mxl_min)
+    for k in range(nz):
+        km = min(kappaM_max, c_k * mxl[k, j, i] * sqrttke[k, j, i])
+        richardson = nsqr[k, j, i] / max(K_diss_v[k, j, i] / max(TINY, km), TINY)
+        pr = prandtl_0
+        if prandtl_from_richardson:
+            pr = max(1.0, min(10.0, 6.6 * richardson))
+        prandtl[k, j, i] = pr
+        kh = max(kappaH_min, km / pr)
+        if kappaH_profile:
+            kh = max(kh, (0.8 + 1.05 / pi * atan((-zw[k] - 2500.0) / 222.2)) * 1e-4)
+        kappaH[k, j, i] = kh
+        kappaM[k, j, i] = max(kappaM_min, km)
+
+
+@stencil
+def exchange(kappaM_lower, kappaM_upper, dz, dt, alpha_tke):
+    """delta = dt alpha_tke (kappaM_lower + kappaM_upper)/2 / dz [m]: the implicit diffusion
+    between two W levels a T-cell thickness dz apart."""
+    return dt * alpha_tke * 0.5 * (kappaM_lower + kappaM_upper) / dz
+
+
+@column_kernel(radius=0)
+def tke_vertical_step(
+    j, i, tke, forcing, surface_flux, kappaM, sqrttke, mxl, kbot, dzt, dzw, dt, alpha_tke,
+    c_eps, work, tke_new, dissipation, surface_correction,
+):  # fmt: skip
+    """One implicit step of vertical diffusion and dissipation of E on a wet column.
+
+    (E^{n+1} - E^n)/dt = d/dz(alpha_tke kappaM dE^{n+1}/dz) + forcing
+                         - c_eps sqrt(E^n)/L E^{n+1}   (dissipation linearised)
+    with no flux through the bottom, the surface flux into the top box (half thickness
+    dzw/2) and delta_k = dt alpha_tke (kappaM_k + kappaM_{k+1})/2 / dzt_{k+1} [m] at the T
+    level between W levels k and k+1. Afterwards dissipation = c_eps sqrt(E^n)/L E^{n+1}
+    [m2 s-3]; a negative top E is set to 0 and the energy that takes is
+    surface_correction = -E_top dzw/2 / dt [m3 s-3]. ``work`` holds the solve's modified
+    upper diagonal. Land columns keep ``tke_new``.
+    """
+    nz = tke.shape[0]
+    k0 = kbot[j, i] - 1
+    if k0 >= 0:
+        pivot = 1.0
+        for k in range(k0, nz):
+            delta_below = 0.0
+            if k > k0:
+                delta_below = exchange(kappaM[k - 1, j, i], kappaM[k, j, i], dzt[k], dt, alpha_tke)
+            delta_above = 0.0
+            if k < nz - 1:
+                delta_above = exchange(
+                    kappaM[k, j, i], kappaM[k + 1, j, i], dzt[k + 1], dt, alpha_tke
+                )
+            thickness = dzw[k] if (k < nz - 1 or k == k0) else 0.5 * dzw[k]
+            lower = -delta_below / thickness
+            upper = -delta_above / thickness
+            diagonal = 1.0 - lower - upper + dt * c_eps * sqrttke[k, j, i] / mxl[k, j, i]
+            rhs = tke[k, j, i] + dt * forcing[k, j, i]
+            if k == nz - 1:
+                rhs += dt * surface_flux[j, i] / (0.5 * dzw[nz - 1])
+            if k > k0:
+                pivot = diagonal - lower * work[k - 1, j, i]
+                rhs -= lower * tke_new[k - 1, j, i]
+            else:
+                pivot = diagonal
+            work[k, j, i] = upper / pivot
+            tke_new[k, j, i] = rhs / pivot
+        for k in range(nz - 2, k0 - 1, -1):
+            tke_new[k, j, i] -= work[k, j, i] * tke_new[k + 1, j, i]
+    for k in range(nz):
+        dissipation[k, j, i] = c_eps / mxl[k, j, i] * sqrttke[k, j, i] * tke_new[k, j, i]
+    top = tke_new[nz - 1, j, i]
+    surface_correction[j, i] = -top * 0.5 * dzw[nz - 1] / dt if top < 0.0 else 0.0
+    tke_new[nz - 1, j, i] = max(0.0, top)
+
+
+@kernel(radius=1)
+def tke_lateral_diffusion(
+    k, j, i, tke, maskU, maskV, maskW, dxt, dxu, dyt, dyu, cost, cosu, K_h_tke, dt, tke_new
+):  # fmt: skip
+    """Forward step of lateral diffusion of E at tau: tke_new += dt maskW div(K_h_tke grad E)
+    with fluxes K (E_{i+1} - E_i)/(cos dxu) maskU east and K (E_{j+1} - E_j)/dyu maskV cosu
+    north, divided by cos dxt and cos dyt [m2 s-2]."""
+    east = K_h_tke * (tke[k, j, i + 1] - tke[k, j, i]) / (cost[j] * dxu[i]) * maskU[k, j, i]
+    west = K_h_tke * (tke[k, j, i] - tke[k, j, i - 1]) / (cost[j] * dxu[i - 1]) * maskU[k, j, i - 1]
+    north = K_h_tke * (tke[k, j + 1, i] - tke[k, j, i]) / dyu[j] * maskV[k, j, i] * cosu[j]
+    south = (
+        K_h_tke * (tke[k, j, i] - tke[k, j - 1, i]) / dyu[j - 1] * maskV[k, j - 1, i] * cosu[j - 1]
+    )
+    divergence = (east - west) / (cost[j] * dxt[i]) + (north - south) / (cost[j] * dyt[j])
+    tke_new[k, j, i] += dt * maskW[k, j, i] * divergence
