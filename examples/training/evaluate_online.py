@@ -89,6 +89,7 @@ def stability(closure, start, years, steps_per_day, path=None):
 
 def main(argv=None):
     args = parse(argv)
+    args.out_dir.mkdir(parents=True, exist_ok=True)  # before hours of runs, not after
     days, fields = load_reference(args.reference)
     _, (held_days, held) = split(days, fields, args.train_days)
     start = {k: v[0] for k, v in held.items()}
@@ -115,9 +116,11 @@ def main(argv=None):
     if args.years > 0:
         meta["stability"] = stability(args.online, start, args.years, steps_per_day)
     out = args.out_dir / "evaluation.json"
-    out.write_text(json.dumps({"meta": meta, "errors": series, **{
+    tmp = out.with_name(out.name + ".tmp")
+    tmp.write_text(json.dumps({"meta": meta, "errors": series, **{
         k: {kk: vv for kk, vv in r.items() if kk not in ("k", "spectrum", "ke_series")}
         for k, r in results.items()}}, indent=1))  # fmt: skip
+    tmp.replace(out)
     print(table(results, meta))
     figure(args.out_dir / "evaluation.png", series, results, meta)
 
