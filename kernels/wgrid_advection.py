@@ -1,0 +1,142 @@
+"""Advection of quantities that live at W points (TKE, and later EKE and IDEMIX energy),
+as pyOM2 and Veros discretise it.
+
+Velocities on the W grid [m s-1]: the lateral ones are the thickness-weighted means of the
+two T levels a W level separates (u_w(k) = (u_{k+1} dzt_{k+1}/2 + u_k dzt_k/2) / dzw_k, the
+top level only its lower half, the bottom level also the half below it); where a W face is
+not wet on both sides the velocity moves one level up (scaled by dzw_k / dzw_{k+1}). The
+vertical one closes continuity on the W boxes, integrated up from the bottom. Fluxes are
+upwind or superbee-limited (``kernels/advection.py``'s face rule) with W-face masks
+maskW_a maskW_b, and zero through the surface.
+"""
+
+from .advection import superbee_face
+from .core import column_kernel, kernel, stencil
+
+
+@stencil
+def lateral_velocity_w(k, j, i, vel, mask, dzt, dzw):
+    """The T-level velocity ``vel`` (U or V column (j, i)) at W level k, before redirection."""
+    nz = vel.shape[0]
+    # products with the comparisons, not branches (reassignments in inlined branches upset
+    # Numba's SSA pass); the level above the top is read but weighted by 0
+    upper = min(k + 1, nz - 1)
+    here = vel[k, j, i] * mask[k, j, i] * 0.5 * dzt[k] / dzw[k]
+    above = vel[upper, j, i] * mask[upper, j, i] * 0.5 * dzt[upper] / dzw[k] * (k < nz - 1)
+    below_bottom = vel[0, j, i] * mask[0, j, i] * 0.5 * dzt[0] / dzw[0] * (k == 0)
+    return here + above + below_bottom
+
+
+@column_kernel(radius=1)
+def velocity_on_wgrid(j, i, u, v, maskU, maskV, maskW, dzt, dzw, u_wgrid, v_wgrid):
+    """u_wgrid, v_wgrid [m s-1] on the east and north W faces of column (j, i) (module
+    docstring); the level below a dry face hands its velocity to the level above."""
+    nz = u.shape[0]
+    for k in range(nz):
+        east, north = 1.0, 1.0
+        if k < nz - 1:
+            east = maskW[k, j, i] * maskW[k, j, i + 1]
+            north = maskW[k, j, i] * maskW[k, j + 1, i]
+        u_here = lateral_velocity_w(k, j, i, u, maskU, dzt, dzw)
+        v_here = lateral_velocity_w(k, j, i, v, maskV, dzt, dzw)
+        if k > 0:
+            below_east = maskW[k - 1, j, i] * maskW[k - 1, j, i + 1]
+            below_north = maskW[k - 1, j, i] * maskW[k - 1, j + 1, i]
+            handed = dzw[k - 1] / dzw[k]
+            u_below = lateral_velocity_w(k - 1, j, i, u, maskU, dzt, dzw)
+            v_below = lateral_velocity_w(k - 1, j, i, v, maskV, dzt, dzw)
+            u_here += u_below * handed * (1.0 - below_east)
+            v_here += v_below * handed * (1.0 - below_north)
+        u_here *= east
+        v_here *= north
+        u_wgrid[k, j, i] = u_here
+        v_wgrid[k, j, i] = v_here
+
+
+@column_kernel(radius=1)
+def vertical_velocity_on_wgrid(
+    j, i, u_wgrid, v_wgrid, dxt, dyt, dzw, cost, cosu, w_wgrid
+):  # fmt: skip
+    """w_wgrid [m s-1] at the top of W box k: -sum_{k' <= k} dzw_k' div(u_wgrid, v_wgrid)."""
+    nz = u_wgrid.shape[0]
+    total = 0.0
+    for k in range(nz):
+        divergence = (u_wgrid[k, j, i] - u_wgrid[k, j, i - 1]) / (cost[j] * dxt[i]) + (
+            cosu[j] * v_wgrid[k, j, i] - cosu[j - 1] * v_wgrid[k, j - 1, i]
+        ) / (cost[j] * dyt[j])
+        total -= dzw[k] * divergence
+        w_wgrid[k, j, i] = total
+
+
+@stencil
+def wface(vel, t_m1, t_0, t_p1, t_p2, m_m1, m_0, m_p1, courant, superbee):
+    """Flux through one W-grid face: superbee-limited, or upwind (the limiter at 0)."""
+    if superbee:
+        return superbee_face(vel, t_m1, t_0, t_p1, t_p2, m_m1, m_0, m_p1, courant)
+    return vel * 0.5 * (t_0 + t_p1) - 0.5 * abs(vel) * (t_p1 - t_0) * m_0
+
+
+@stencil
+def wflux_east(k, j, i, e, u_wgrid, maskW, dxt, cost, dt, superbee):
+    vel = u_wgrid[k, j, i]
+    return wface(
+        vel, e[k, j, i - 1], e[k, j, i], e[k, j, i + 1], e[k, j, i + 2],
+        maskW[k, j, i - 1] * maskW[k, j, i], maskW[k, j, i] * maskW[k, j, i + 1],
+        maskW[k, j, i + 1] * maskW[k, j, i + 2], abs(vel * dt / (cost[j] * dxt[i])), superbee,
+    )  # fmt: skip
+
+
+@stencil
+def wflux_north(k, j, i, e, v_wgrid, maskW, dyt, cost, cosu, dt, superbee):
+    vel = v_wgrid[k, j, i] * cosu[j]
+    return wface(
+        vel, e[k, j - 1, i], e[k, j, i], e[k, j + 1, i], e[k, j + 2, i],
+        maskW[k, j - 1, i] * maskW[k, j, i], maskW[k, j, i] * maskW[k, j + 1, i],
+        maskW[k, j + 1, i] * maskW[k, j + 2, i], abs(vel * dt / (cost[j] * dyt[j])), superbee,
+    )  # fmt: skip
+
+
+@stencil
+def wface_mask_vertical(k, j, i, maskW):
+    """maskW_k maskW_{k+1} on the face above W level k; 0 at and beyond the top level."""
+    nz = maskW.shape[0]
+    if k >= nz - 1:
+        return 0.0
+    return maskW[k, j, i] * maskW[k + 1, j, i]
+
+
+@stencil
+def wflux_top(k, j, i, e, w_wgrid, maskW, dzw, dt, superbee):
+    """Flux through the face above W level k (0 at the top level and below the bottom);
+    the column is edge-padded, as in Veros."""
+    nz = e.shape[0]
+    if k >= nz - 1 or k < 0:
+        return 0.0
+    vel = w_wgrid[k, j, i]
+    km1, kp2 = max(k - 1, 0), min(k + 2, nz - 1)
+    return wface(
+        vel, e[km1, j, i], e[k, j, i], e[k + 1, j, i], e[kp2, j, i],
+        wface_mask_vertical(km1, j, i, maskW), wface_mask_vertical(k, j, i, maskW),
+        wface_mask_vertical(k + 1, j, i, maskW), abs(vel * dt / dzw[k]), superbee,
+    )  # fmt: skip
+
+
+@kernel(radius=2)
+def wgrid_advection_step(
+    k, j, i, e, u_wgrid, v_wgrid, w_wgrid, maskW, dxt, dyt, dzw, cost, cosu, dt, superbee,
+    ab_new, ab_old, de, de_old, e_new,
+):  # fmt: skip
+    """de = -div(F) of W-point quantity e [e s-1] (lateral part masked by maskW; the top
+    box has half thickness dzw/2), then the Adams-Bashforth step e_new += dt (ab_new de -
+    ab_old de_old)."""
+    fe = wflux_east(k, j, i, e, u_wgrid, maskW, dxt, cost, dt, superbee)
+    fw = wflux_east(k, j, i - 1, e, u_wgrid, maskW, dxt, cost, dt, superbee)
+    fn = wflux_north(k, j, i, e, v_wgrid, maskW, dyt, cost, cosu, dt, superbee)
+    fs = wflux_north(k, j - 1, i, e, v_wgrid, maskW, dyt, cost, cosu, dt, superbee)
+    nz = e.shape[0]
+    thickness = 0.5 * dzw[k] if k == nz - 1 else dzw[k]
+    ft = wflux_top(k, j, i, e, w_wgrid, maskW, dzw, dt, superbee)
+    fb = wflux_top(k - 1, j, i, e, w_wgrid, maskW, dzw, dt, superbee)
+    lateral = -(fe - fw) / (cost[j] * dxt[i]) - (fn - fs) / (cost[j] * dyt[j])
+    de[k, j, i] = maskW[k, j, i] * lateral - (ft - fb) / thickness
+    e_new[k, j, i] += dt * (ab_new * de[k, j, i] - ab_old * de_old[k, j, i])
