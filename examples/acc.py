@@ -2,9 +2,9 @@
 
 A zonally periodic channel (2 deg, 30 x 42 x 15) on the sphere from 42S to 42N with a
 land barrier north of 20S, westerly winds over the channel, easterlies in the north and
-surface temperature restoring. Physics that this model has not yet got (TKE, isoneutral
-mixing and GM, EKE) is replaced by constant vertical viscosity/diffusivity, convective
-mixing and lateral tracer diffusion; see README "Differences from Veros".
+surface temperature restoring, vertical mixing by the TKE closure with Veros's parameters.
+Physics that this model has not yet got (isoneutral mixing and GM, EKE) is replaced by
+lateral tracer diffusion; see README "Differences from Veros".
 """
 
 import numpy as np
@@ -36,7 +36,12 @@ class ACC(Setup):
         s.enable_hor_friction_cos_scaling, s.hor_friction_cosPower = True, 1
         s.r_bot = 1e-5
         s.enable_implicit_vert_friction = True
-        s.kappaM_0, s.kappaH_0 = 1e-3, 2e-5  # stand-ins for TKE (next issue)
+        s.enable_tke = True
+        s.c_k, s.c_eps, s.alpha_tke = 0.1, 0.7, 30.0
+        s.mxl_min, s.tke_mxl_choice = 1e-8, 2
+        s.kappaM_min, s.kappaH_min = 2e-4, 2e-5
+        s.enable_kappaH_profile = True
+        s.kappaM_0, s.kappaH_0 = 1e-3, 2e-5  # used with -s enable_tke false
         s.K_h = 1000.0  # stand-in for isoneutral diffusion + GM with K_iso = K_gm = 1000
         s.tracer_advection = "superbee"
         s.snapshot_frequency = 10 * DAY
@@ -84,3 +89,17 @@ class ACC(Setup):
         t_star = np.where(yt > 20, 15 * (1 - (yt - 20) / (yt_max - 20)), t_star)
         state.set("temp_surface_target", t_star)
         state.set("temp_surface_rate", g.dzt[-1] / (30 * DAY) * g.maskT[top])
+        if state.settings.enable_tke:
+            state.set("forc_tke_surface", friction_velocity_cubed(state))
+
+
+def friction_velocity_cubed(state):
+    """u*^3 = (|tau| / rho_0)^(3/2) [m3 s-3] at T points, the wind stress averaged from the
+    faces west/east and south/north (as Veros's acc)."""
+    taux = state.get("surface_taux", halo=True)
+    tauy = state.get("surface_tauy", halo=True)
+    taux_t = 0.5 * (taux + np.roll(taux, 1, axis=1))
+    tauy_t = 0.5 * (tauy + np.roll(tauy, 1, axis=0))
+    rho_0 = state.settings.rho_0
+    ustar3 = np.sqrt((taux_t / rho_0) ** 2 + (tauy_t / rho_0) ** 2) ** 1.5
+    return ustar3[state.grid.interior]

@@ -17,6 +17,7 @@ Veros, so a column's deepest wet level is kbot - 1.
 from math import atan, pi, sqrt
 
 from .core import column_kernel, kernel, stencil
+from .eos import density_derivatives
 
 #: floor of N^2, K_diss_v/kappaM and of kappaM in the ratios below [s-2, m2 s-1]
 TINY = 1e-12
@@ -79,16 +80,18 @@ def exchange(kappaM_lower, kappaM_upper, dz, dt, alpha_tke):
 
 @column_kernel(radius=0)
 def tke_vertical_step(
-    j, i, tke, forcing, surface_flux, kappaM, sqrttke, mxl, kbot, dzt, dzw, dt, alpha_tke,
-    c_eps, work, tke_new, dissipation, surface_correction,
+    j, i, tke, production, sink, surface_flux, kappaM, sqrttke, mxl, kbot, dzt, dzw, dt,
+    alpha_tke, c_eps, work, tke_new, dissipation, surface_correction,
 ):  # fmt: skip
     """One implicit step of vertical diffusion and dissipation of E on a wet column.
 
     (E^{n+1} - E^n)/dt = d/dz(alpha_tke kappaM dE^{n+1}/dz) + forcing
                          - c_eps sqrt(E^n)/L E^{n+1}   (dissipation linearised)
-    with no flux through the bottom, the surface flux into the top box (half thickness
-    dzw/2) and delta_k = dt alpha_tke (kappaM_k + kappaM_{k+1})/2 / dzt_{k+1} [m] at the T
-    level between W levels k and k+1. Afterwards dissipation = c_eps sqrt(E^n)/L E^{n+1}
+    with forcing = production - sink [m2 s-3] (shear production K_diss_v minus the
+    buoyancy flux P_diss_v, and the other transfers the configuration adds), no flux
+    through the bottom, the surface flux into the top box (half thickness dzw/2), and
+    delta_k = dt alpha_tke (kappaM_k + kappaM_{k+1})/2 / dzt_{k+1} [m] at the T level
+    between W levels k and k+1. Afterwards dissipation = c_eps sqrt(E^n)/L E^{n+1}
     [m2 s-3]; a negative top E is set to 0 and the energy that takes is
     surface_correction = -E_top dzw/2 / dt [m3 s-3]. ``work`` holds the solve's modified
     upper diagonal. Land columns keep ``tke_new``.
@@ -110,7 +113,7 @@ def tke_vertical_step(
             lower = -delta_below / thickness
             upper = -delta_above / thickness
             diagonal = 1.0 - lower - upper + dt * c_eps * sqrttke[k, j, i] / mxl[k, j, i]
-            rhs = tke[k, j, i] + dt * forcing[k, j, i]
+            rhs = tke[k, j, i] + dt * (production[k, j, i] - sink[k, j, i])
             if k == nz - 1:
                 rhs += dt * surface_flux[j, i] / (0.5 * dzw[nz - 1])
             if k > k0:
@@ -144,3 +147,65 @@ def tke_lateral_diffusion(
     )
     divergence = (east - west) / (cost[j] * dxt[i]) + (north - south) / (cost[j] * dyt[j])
     tke_new[k, j, i] += dt * maskW[k, j, i] * divergence
+
+
+# -- the energy transfers into TKE (Veros with enable_conserve_energy = False) --------------
+@stencil
+def shear_dissipation(k, j, i, j2, i2, vel, vel_mix, kappaM, mask, dzw, dt):
+    """Dissipation by implicit vertical friction at the W level above level k of the
+    velocity column between T columns (j, i) and (j2, i2) [m2 s-3]: the shear of the old
+    velocity times the stress kappaM d(vel*)/dz of the new one, vel* = vel + dt vel_mix."""
+    face = 0.5 * (kappaM[k, j, i] + kappaM[k, j2, i2])
+    new_shear = vel[k + 1, j, i] + dt * vel_mix[k + 1, j, i] - vel[k, j, i] - dt * vel_mix[k, j, i]
+    stress = face * new_shear / dzw[k] * mask[k + 1, j, i] * mask[k, j, i]
+    return (vel[k + 1, j, i] - vel[k, j, i]) * stress / dzw[k]
+
+
+@column_kernel(radius=1)
+def vertical_friction_dissipation(
+    j, i, u, v, du_mix, dv_mix, kappaM, maskU, maskV, dzw, dxt, dxu, area_t, area_v, dt,
+    K_diss_v,
+):  # fmt: skip
+    """K_diss_v [m2 s-3] at W points: the dissipation of ``shear_dissipation`` on the U
+    faces east and west averaged to the T column with weights dxu/(2 dxt), plus the V faces
+    north and south with weights area_v/(2 area_t); 0 at the top. ``du_mix`` must hold the
+    implicit vertical friction alone, on the faces west and south of the box too."""
+    nz = u.shape[0]
+    for k in range(nz - 1):
+        east = shear_dissipation(k, j, i, j, i + 1, u, du_mix, kappaM, maskU, dzw, dt)
+        west = shear_dissipation(k, j, i - 1, j, i, u, du_mix, kappaM, maskU, dzw, dt)
+        north = shear_dissipation(k, j, i, j + 1, i, v, dv_mix, kappaM, maskV, dzw, dt)
+        south = shear_dissipation(k, j - 1, i, j, i, v, dv_mix, kappaM, maskV, dzw, dt)
+        K_diss_v[k, j, i] = (dxu[i] * east + dxu[i - 1] * west) / (2.0 * dxt[i]) + (
+            area_v[j, i] * north + area_v[j - 1, i] * south
+        ) / (2.0 * area_t[j, i])
+    K_diss_v[nz - 1, j, i] = 0.0
+
+
+@stencil
+def surface_flux_of(rate, target, flux, now):
+    """Downward surface flux of a tracer [tracer m s-1]: restoring rate (target - now) plus
+    the prescribed flux (as ``tracer_vertical_mixing`` applies it)."""
+    return rate * (target - now) + flux
+
+
+@column_kernel(radius=0)
+def buoyancy_flux(
+    j, i, eos, kappaH, nsqr, temp, salt, maskT, zt, temp_now, temp_rate, temp_target,
+    temp_flux, salt_now, salt_rate, salt_target, salt_flux, grav, rho_0, P_diss_v,
+):  # fmt: skip
+    """P_diss_v [m2 s-3] at W points: kappaH N^2 below the top, and at the top the surface
+    buoyancy flux -g/rho_0 (d rho/dT Q_T + d rho/dS Q_S) with the derivatives at the top
+    cell's new ``temp`` and ``salt`` and the surface fluxes Q from the values ``*_now``
+    (tau) they were applied with."""
+    nz = kappaH.shape[0]
+    for k in range(nz - 1):
+        P_diss_v[k, j, i] = kappaH[k, j, i] * nsqr[k, j, i]
+    top = nz - 1
+    heat = surface_flux_of(temp_rate[j, i], temp_target[j, i], temp_flux[j, i], temp_now[top, j, i])
+    fresh = surface_flux_of(
+        salt_rate[j, i], salt_target[j, i], salt_flux[j, i], salt_now[top, j, i]
+    )
+    d_temp, d_salt = density_derivatives(eos, temp[top, j, i], salt[top, j, i], -zt[top])
+    surface_density_flux = maskT[top, j, i] * (d_temp * heat + d_salt * fresh)
+    P_diss_v[top, j, i] = -surface_density_flux * maskT[top, j, i] * grav / rho_0

@@ -21,6 +21,7 @@ from .dynamics.closures import ClosureSet, make_closures, widen_halo
 from .dynamics.external import SurfacePressure
 from .dynamics.momentum import Momentum
 from .dynamics.tracers import Tracers
+from .dynamics.turbulence import VerticalMixing
 from .grid import Grid
 from .halo import HaloExchange
 from .monitor import Monitor
@@ -28,7 +29,9 @@ from .settings import Settings
 from .state import State
 from .timers import Timers
 
-DEVICE_METRICS_1D = ("dxt", "dxu", "dyt", "dyu", "dzt", "dzw", "zt", "cost", "cosu", "tantr")
+DEVICE_METRICS_1D = (
+    "dxt", "dxu", "dyt", "dyu", "dzt", "dzw", "zt", "zw", "cost", "cosu", "tantr",
+)  # fmt: skip
 
 
 def gpu_aware_mpi() -> bool:
@@ -72,6 +75,7 @@ class Model:
         setup.set_initial_conditions(self.state)
         setup.set_forcing(self.state)
         self.closures = ClosureSet(self, chosen)
+        self.mixing = VerticalMixing(self)
         self.momentum = Momentum(self)
         self.external = SurfacePressure(self)
         self.tracers = Tracers(self)
@@ -85,7 +89,7 @@ class Model:
         for name in DEVICE_METRICS_1D:
             src = {"dxt": g.dxt_m, "dxu": g.dxu_m, "dyt": g.dyt_m, "dyu": g.dyu_m}.get(name)
             d.__dict__[name] = b.asarray(getattr(g, name) if src is None else src)
-        for name in ("area_t", "area_u", "area_v", "coriolis_t"):
+        for name in ("area_t", "area_u", "area_v", "coriolis_t", "ht"):
             d.__dict__[name] = b.asarray(getattr(g, name))
         for name in ("maskT", "maskU", "maskV", "maskW"):
             d.__dict__[name] = b.asarray(getattr(g, name))
@@ -124,13 +128,9 @@ class Model:
             self._step()
 
     def _step(self):
-        st, s, d, b = self.state, self.settings, self.dev, self.backend
+        st, s, b = self.state, self.settings, self.backend
         tau, taup1 = st.tau, st.taup1
-        b.launch(
-            KV.vertical_mixing_coefficients, self.grid.box(self.grid.h),
-            st.Nsqr[tau], d.maskW, s.kappaM_0, s.kappaH_0, s.kappaH_convective,
-            s.enable_convective_mixing, st.kappaM, st.kappaH,
-        )  # fmt: skip
+        self.mixing.coefficients()
         if self.closures:
             self.closures.compute()
         if s.prescribed_velocity:
@@ -141,6 +141,7 @@ class Model:
             self.external.step()
         self.tracers.step()
         self.tracers.equation_of_state(taup1)
+        self.mixing.integrate()
         self.vertical_velocity(taup1)
         st.itt += 1
         st.time += s.dt_tracer

@@ -143,6 +143,36 @@ SETTINGS: dict[str, Setting] = {
     "kappaH_0": Setting(1e-5, float, "m2 s-1", "vertical diffusivity", low=0.0),
     "enable_convective_mixing": Setting(True, bool, "", "raise kappaH where N^2 < 0"),
     "kappaH_convective": Setting(1.0, float, "m2 s-1", "diffusivity where N^2 < 0", low=0.0),
+    # TKE closure (Gaspar et al. 1990 as pyOM2/Veros; defaults as Veros)
+    "enable_tke": Setting(
+        False, bool, "", "kappaM, kappaH from prognostic TKE (needs implicit vertical friction)"
+    ),
+    "c_k": Setting(0.1, float, "1", "TKE: kappaM = c_k L sqrt(E)", low=0.0),
+    "c_eps": Setting(0.7, float, "1", "TKE: dissipation c_eps E^(3/2) / L", low=0.0),
+    "alpha_tke": Setting(1.0, float, "1", "TKE: its diffusivity is alpha_tke kappaM", low=0.0),
+    "mxl_min": Setting(1e-12, float, "m", "TKE: smallest mixing length", low=0.0),
+    "tke_mxl_choice": Setting(
+        1,
+        int,
+        "1",
+        "TKE mixing length bound: 1 distance to surface/bottom, 2 MITgcm/OPA",
+        low=1,
+        high=2,
+    ),  # fmt: skip
+    "kappaM_min": Setting(0.0, float, "m2 s-1", "TKE: smallest viscosity", low=0.0),
+    "kappaM_max": Setting(100.0, float, "m2 s-1", "TKE: largest viscosity", low=0.0),
+    "kappaH_min": Setting(0.0, float, "m2 s-1", "TKE: smallest diffusivity", low=0.0),
+    "enable_Prandtl_tke": Setting(
+        True, bool, "", "TKE: Prandtl number max(1, min(10, 6.6 Ri)), else Prandtl_tke0"
+    ),
+    "Prandtl_tke0": Setting(10.0, float, "1", "TKE: constant Prandtl number", low=1e-12),
+    "enable_kappaH_profile": Setting(
+        False, bool, "", "TKE: kappaH at least the Bryan & Lewis (1979) profile"
+    ),
+    "enable_tke_hor_diffusion": Setting(False, bool, "", "TKE: lateral diffusion of E"),
+    "K_h_tke": Setting(2000.0, float, "m2 s-1", "TKE: lateral diffusivity of E", low=0.0),
+    "enable_tke_superbee_advection": Setting(False, bool, "", "TKE: superbee advection of E"),
+    "enable_tke_upwind_advection": Setting(False, bool, "", "TKE: upwind advection of E"),
     "passive_tracers": Setting((), tuple, "", "names of passive tracers (e.g. 'age dye')"),
     "enable_sponge": Setting(False, bool, "", "allocate sponge (interior restoring) fields"),
     "eq_of_state": Setting(

@@ -8,7 +8,15 @@ from __future__ import annotations
 
 import numpy as np
 
-from .variables import SPONGE, TRACER_FORCING, VARIABLES, Var, passive_tracer_var
+from .variables import (
+    SPONGE,
+    TKE,
+    TRACER_FORCING,
+    VARIABLES,
+    WGRID_ADVECTION,
+    Var,
+    passive_tracer_var,
+)
 
 
 class State:
@@ -29,6 +37,10 @@ class State:
             self._add_templates(TRACER_FORCING, name)
         if settings.enable_sponge:
             self._add_templates(SPONGE, *self.tracers)
+        if settings.enable_tke:
+            self.variables.update(TKE)
+            if settings.enable_tke_superbee_advection or settings.enable_tke_upwind_advection:
+                self.variables.update(WGRID_ADVECTION)
         self.arrays = {}
         for name, var in self.variables.items():
             self.arrays[name] = backend.zeros(self.shape_of(var))

@@ -65,6 +65,27 @@ SPONGE: dict[str, Var] = {
     "{tracer}_sponge_target": Var("T", "{units}", "sponge target of {tracer}"),
 }
 
+#: the TKE closure's fields, allocated when ``enable_tke`` is set
+TKE: dict[str, Var] = {
+    "tke": Var("W", "m2 s-2", "turbulent kinetic energy", None, 3, True, True),
+    "forc_tke_surface": Var("T2", "m3 s-3", "surface flux of turbulent kinetic energy"),
+    "K_diss_v": Var("W", "m2 s-3", "dissipation by vertical friction", None, 1, False, True),
+    "P_diss_v": Var("W", "m2 s-3", "buoyancy flux kappaH N^2 (surface flux at the top)"),
+    "sqrttke": Var("W", "m s-1", "square root of TKE"),
+    "mxl": Var("W", "m", "TKE mixing length", None, 1, True),
+    "Prandtlnumber": Var("W", "1", "Prandtl number kappaM / kappaH"),
+    "tke_diss": Var("W", "m2 s-3", "dissipation of TKE"),
+    "tke_surf_corr": Var("T2", "m3 s-3", "TKE added where the surface flux drained the top box"),
+}
+
+#: advection of W-point quantities, allocated with TKE advection
+WGRID_ADVECTION: dict[str, Var] = {
+    "u_wgrid": Var("W", "m s-1", "zonal velocity on the W grid"),
+    "v_wgrid": Var("W", "m s-1", "meridional velocity on the W grid"),
+    "w_wgrid": Var("W", "m s-1", "vertical velocity on the W grid"),
+    "dtke": Var("W", "m2 s-3", "TKE advection tendency", None, 3, False, True),
+}
+
 #: diagnostics written to output beside the table's fields
 DIAGNOSTICS: dict[str, Var] = {
     "surface_pressure": Var("T2", "Pa", "surface pressure", "sea_surface_pressure"),

@@ -36,9 +36,15 @@ DIFFERENTIABLE = {
     "eq_of_state": tuple(EOS_TYPES),  # every density has exact derivatives
 }
 
+#: switches whose physics has no adjoint kernels yet, with why
+WITHOUT_ADJOINT = {"enable_tke": "the TKE closure has no adjoint kernels yet"}
+
 
 def check_differentiable(settings):
     """Refuse, with the setting and the allowed values, a configuration without adjoints."""
+    for name, reason in WITHOUT_ADJOINT.items():
+        if getattr(settings, name):
+            raise SetupError(f"{name} = True: {reason}; differentiated runs need {name} = False")
     for name, allowed in DIFFERENTIABLE.items():
         value = getattr(settings, name)
         if value not in allowed:

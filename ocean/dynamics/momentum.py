@@ -56,10 +56,11 @@ class Momentum:
         st, s, d, b = m.state, m.settings, m.dev, m.backend
         if s.enable_implicit_vert_friction:
             b.launch(
-                KVF.implicit_vertical_friction, m.grid.box2(),
+                KVF.implicit_vertical_friction, m.mixing.friction_box,
                 u, v, st.kappaM, d.kbot, d.maskU, d.maskV, d.dzt, d.dzw, s.dt_mom,
                 st.lap_u, st.lap_v, st.du_mix, st.dv_mix,
             )  # fmt: skip
+            m.mixing.shear_production()
         else:
             b.fill(st.du_mix, 0.0)
             b.fill(st.dv_mix, 0.0)

@@ -47,3 +47,11 @@ def test_superbee_cannot_be_recorded():
     tape = Tape(model)
     with pytest.raises(SetupError, match="superbee"), tape.record():
         model.step()
+
+
+def test_tke_cannot_be_recorded():
+    """The TKE closure has no adjoint kernels: recording says so before any step."""
+    model = basin(enable_tke=True)
+    tape = Tape(model)
+    with pytest.raises(SetupError, match="enable_tke"), tape.record():
+        model.step()

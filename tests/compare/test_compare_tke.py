@@ -8,10 +8,11 @@ the Richardson-number Prandtl number or a constant one, the Bryan & Lewis profil
 
 import numpy as np
 import pytest
-from veros_pair import acc_pair
+from veros_pair import acc_pair, interior, ours_layout, relative_difference
 
 from ocean.backends import get_backend
 from ocean.kernels import tke as KTKE
+from ocean.kernels import vertical_friction as KVF
 
 ROUTINE_TOLERANCE = 1e-10
 #: the energy transfers Veros adds into the TKE forcing without EKE and IDEMIX, with sign
@@ -29,21 +30,6 @@ def pair():
         pair.veros.settings.enable_idemix = False
         pair.veros.settings.enable_store_cabbeling_heat = False
     return pair
-
-
-def relative_difference(ours, theirs):
-    scale = np.max(np.abs(theirs))
-    assert scale > 0.0  # the comparison saw a field, not zeros
-    return np.max(np.abs(ours - theirs)) / scale
-
-
-def ours_layout(array):
-    """Veros's [i, j, k] (both with two halo cells here) as our [k, j, i]."""
-    return np.ascontiguousarray(np.moveaxis(array, (0, 1), (-1, -2)))
-
-
-def interior(pair, veros_array):
-    return veros_array[2:-2, 2:-2]
 
 
 def random_turbulence(pair, seed):
@@ -95,7 +81,7 @@ def test_tke_diffusivities(pair, mxl_choice, prandtl_from_richardson, kappaH_pro
     theirs = tke.set_tke_diffusivities_kernel(pair.veros)
     for name, field in ours.items():
         difference = relative_difference(
-            interior(pair, pair.as_veros(field)), interior(pair, getattr(theirs, name))
+            interior(pair.as_veros(field)), interior(getattr(theirs, name))
         )
         assert difference <= ROUTINE_TOLERANCE, (name, difference)
 
@@ -116,7 +102,8 @@ def test_tke_step(pair, lateral_diffusion):
     vs, s, grid = pair.vs, pair.veros.settings, pair.ours.grid
     with vs.unlock():
         vs.update(tke.set_tke_diffusivities_kernel(pair.veros))
-    forcing = sum(sign * getattr(vs, name) for name, sign in TRANSFERS.items())
+    production = sum(getattr(vs, name) for name, sign in TRANSFERS.items() if sign > 0)
+    sink = sum(getattr(vs, name) for name, sign in TRANSFERS.items() if sign < 0)
     shape = vs.tke.shape[:3][::-1]
     tke_now = ours_layout(vs.tke[..., vs.tau])
     tke_new, dissipation = np.zeros(shape), np.zeros(shape)
@@ -124,9 +111,10 @@ def test_tke_step(pair, lateral_diffusion):
     backend = get_backend("cpu")
     backend.launch(
         KTKE.tke_vertical_step, grid.box2(),
-        tke_now, ours_layout(forcing), ours_layout(vs.forc_tke_surface), ours_layout(vs.kappaM),
-        ours_layout(vs.sqrttke), ours_layout(vs.mxl), ours_layout(vs.kbot), vs.dzt, vs.dzw,
-        s.dt_mom, s.alpha_tke, s.c_eps, work, tke_new, dissipation, correction,
+        tke_now, ours_layout(production), ours_layout(sink), ours_layout(vs.forc_tke_surface),
+        ours_layout(vs.kappaM), ours_layout(vs.sqrttke), ours_layout(vs.mxl),
+        ours_layout(vs.kbot), vs.dzt, vs.dzw, s.dt_mom, s.alpha_tke, s.c_eps, work, tke_new,
+        dissipation, correction,
     )  # fmt: skip
     if lateral_diffusion:
         backend.launch(
@@ -140,5 +128,82 @@ def test_tke_step(pair, lateral_diffusion):
         (dissipation, theirs.tke_diss),
         (correction, theirs.tke_surf_corr),
     ]:
-        difference = relative_difference(interior(pair, pair.as_veros(ours)), interior(pair, veros))
+        difference = relative_difference(interior(pair.as_veros(ours)), interior(veros))
         assert difference <= ROUTINE_TOLERANCE, difference
+
+
+def test_shear_production_of_implicit_vertical_friction(pair):
+    """K_diss_v of Veros's implicit_vert_friction against ours: our implicit friction on
+    the interior and one ring (the faces west and south), then its dissipation."""
+    from veros.core import friction
+    from veros.core.operators import at, update
+
+    rng = np.random.default_rng(11)
+    vs, s, grid = pair.vs, pair.veros.settings, pair.ours.grid
+    shape = vs.u.shape[:3]
+    u, v = rng.normal(0.0, 0.1, shape) * vs.maskU, rng.normal(0.0, 0.1, shape) * vs.maskV
+    kappaM = 10.0 ** rng.uniform(-4, -1, shape)
+    with vs.unlock():
+        vs.u = update(vs.u, at[..., vs.tau], u)
+        vs.v = update(vs.v, at[..., vs.tau], v)
+        vs.kappaM = kappaM
+        vs.K_diss_v = update(vs.K_diss_v, at[...], 0.0)
+    theirs = friction.implicit_vert_friction(pair.veros).K_diss_v
+    ours_shape = shape[::-1]
+    work_u, work_v = np.zeros(ours_shape), np.zeros(ours_shape)
+    du_mix, dv_mix, K_diss_v = np.zeros(ours_shape), np.zeros(ours_shape), np.zeros(ours_shape)
+    backend = get_backend("cpu")
+    u, v, kappaM = ours_layout(u), ours_layout(v), ours_layout(kappaM)
+    mask_u, mask_v = ours_layout(vs.maskU), ours_layout(vs.maskV)
+    backend.launch(
+        KVF.implicit_vertical_friction, grid.box2(1),
+        u, v, kappaM, ours_layout(vs.kbot), mask_u, mask_v, vs.dzt, vs.dzw, s.dt_mom,
+        work_u, work_v, du_mix, dv_mix,
+    )  # fmt: skip
+    backend.launch(
+        KTKE.vertical_friction_dissipation, grid.box2(),
+        u, v, du_mix, dv_mix, kappaM, mask_u, mask_v, vs.dzw, vs.dxt, vs.dxu,
+        ours_layout(vs.area_t), ours_layout(vs.area_v), s.dt_mom, K_diss_v,
+    )  # fmt: skip
+    difference = relative_difference(interior(pair.as_veros(K_diss_v)), interior(theirs))
+    assert difference <= ROUTINE_TOLERANCE, difference
+
+
+@pytest.mark.parametrize("name", ["nonlinear_vallis", "teos10"])
+def test_buoyancy_flux(pair, name):
+    """P_diss_v of Veros's diag_P_diss_v (enable_conserve_energy = False) against ours,
+    from the same kappaH, N^2, new temperature and salinity and surface fluxes."""
+    from veros.core import thermodynamics
+    from veros.core.operators import at, update
+
+    from ocean.dynamics.tracers import EOS_TYPES, VEROS_TYPES
+
+    rng = np.random.default_rng(12)
+    vs, s = pair.vs, pair.veros.settings
+    shape = vs.temp.shape[:3]
+    temp, salt = rng.uniform(0.0, 25.0, shape), rng.uniform(33.0, 37.0, shape)
+    heat, fresh = rng.normal(0.0, 1e-5, shape[:2]), rng.normal(0.0, 1e-6, shape[:2])
+    with pair.veros.settings.unlock():
+        s.enable_conserve_energy = False
+        s.eq_of_state_type = VEROS_TYPES[name]
+    with vs.unlock():
+        vs.temp = update(vs.temp, at[..., vs.taup1], temp)
+        vs.salt = update(vs.salt, at[..., vs.taup1], salt)
+        vs.Nsqr = update(vs.Nsqr, at[..., vs.taup1], rng.normal(1e-6, 2e-6, shape))
+        vs.kappaH = 10.0 ** rng.uniform(-5, -1, shape)
+        vs.forc_temp_surface, vs.forc_salt_surface = heat, fresh
+        vs.update(thermodynamics.surf_densityf(pair.veros))
+    theirs = thermodynamics.diag_P_diss_v(pair.veros).P_diss_v
+    zeros = np.zeros(shape[:2][::-1])
+    P_diss_v = np.zeros(shape[::-1])
+    temp, salt = ours_layout(temp), ours_layout(salt)
+    get_backend("cpu").launch(
+        KTKE.buoyancy_flux, pair.ours.grid.box2(),
+        EOS_TYPES[name], ours_layout(vs.kappaH), ours_layout(vs.Nsqr[..., vs.taup1]), temp,
+        salt, ours_layout(vs.maskT), vs.zt, temp, zeros, zeros, ours_layout(heat), salt,
+        zeros, zeros, ours_layout(fresh), s.grav, s.rho_0, P_diss_v,
+    )  # fmt: skip
+    difference = relative_difference(interior(pair.as_veros(P_diss_v)), interior(theirs))
+    assert difference <= ROUTINE_TOLERANCE, difference
+    top = interior(theirs)[..., -1]
+    assert np.max(np.abs(top)) > 0.0  # the surface term was compared

@@ -70,3 +70,22 @@ def acc_pair(nx: int = 8, ny: int = 42, eq_of_state: str = "nonlinear_vallis") -
         settings={"nx": nx, "ny": ny, "eq_of_state": eq_of_state},
     )
     return Pair(ours, veros_setup.state)
+
+
+def relative_difference(ours, theirs):
+    """max |ours - Veros| / max |Veros|: the measure every parity target is stated in."""
+    ours, theirs = np.asarray(ours, float), np.asarray(theirs, float)
+    assert ours.shape == theirs.shape
+    scale = np.max(np.abs(theirs))
+    assert scale > 0.0  # the comparison saw a field, not zeros
+    return np.max(np.abs(ours - theirs)) / scale
+
+
+def ours_layout(array):
+    """Veros's [i, j(, k)] (both with two halo cells here) as our [(k,) j, i]."""
+    return np.ascontiguousarray(np.moveaxis(array, (0, 1), (-1, -2)))
+
+
+def interior(veros_array):
+    """The interior of a Veros array: its kernels write there, halos are exchanged after."""
+    return veros_array[VEROS_HALO:-VEROS_HALO, VEROS_HALO:-VEROS_HALO]

@@ -34,7 +34,8 @@ def vertical_step(
     shape = (NZ, NY, NX)
     tke = rng.uniform(1e-5, 1e-3, shape)
     out = {
-        "tke": tke, "forcing": forcing_scale * rng.uniform(-1.0, 1.0, shape),
+        "tke": tke, "production": forcing_scale * rng.random(shape),
+        "sink": forcing_scale * rng.random(shape),
         "surface_flux": np.full((NY, NX), surface), "kappaM": kappa_scale * rng.random(shape),
         "sqrttke": np.sqrt(tke), "mxl": rng.uniform(1.0, 50.0, shape),
         "kbot": np.full((NY, NX), kbot, dtype=np.int32), "dzt": dzt, "dzw": dzw, "dt": 3600.0,
@@ -62,7 +63,8 @@ def test_vertical_diffusion_conserves_energy_plus_surface_flux(kbot):
     k0 = kbot - 1
     before = column_energy(run["tke"], run["dzw"], k0)
     after = column_energy(run["tke_new"], run["dzw"], k0)
-    added = run["dt"] * (column_energy(run["forcing"], run["dzw"], k0) + run["surface_flux"])
+    forcing = run["production"] - run["sink"]
+    added = run["dt"] * (column_energy(forcing, run["dzw"], k0) + run["surface_flux"])
     assert np.all(run["tke_new"][k0:] > 0.0)
     assert np.allclose(after, before + added, rtol=ROUND_OFF, atol=0.0)
     assert np.all(run["tke_new"][:k0] == -7.0)  # dry levels below the bottom untouched
@@ -75,7 +77,8 @@ def test_dissipation_alone_is_the_linearised_decay():
     rng = np.random.default_rng(3)
     run = vertical_step(rng, kbot=1, forcing_scale=1e-9, kappa_scale=0.0)
     rate = run["c_eps"] * run["sqrttke"] / run["mxl"]
-    expected = (run["tke"] + run["dt"] * run["forcing"]) / (1.0 + run["dt"] * rate)
+    forcing = run["production"] - run["sink"]
+    expected = (run["tke"] + run["dt"] * forcing) / (1.0 + run["dt"] * rate)
     assert np.allclose(run["tke_new"], expected, rtol=ROUND_OFF, atol=0.0)
     assert np.allclose(run["dissipation"], rate * run["tke_new"], rtol=ROUND_OFF, atol=0.0)
 

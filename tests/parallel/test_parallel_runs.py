@@ -2,8 +2,8 @@
 
 With ``reproducible_sums`` (the default) global sums are exact, so every layout must give
 the bit-identical state after 20 steps; without them the sums of the pressure solver
-differ in the last bits and the states agree to round-off (1e-12 relative, justified in
-``test_plain_sums_agree_to_round_off``). Restarts written on 4 ranks continue on 1 and 2
+differ in the last bits and the states agree to round-off (``PLAIN_SUM_TOLERANCE``,
+measured and justified beside it). Restarts written on 4 ranks continue on 1 and 2
 ranks bit-identically; an error on one rank stops every rank with its message.
 """
 
@@ -54,7 +54,13 @@ def test_decomposed_run_is_bit_identical(tmp_path, one_rank, setup, ranks, layou
     assert_identical(run(tmp_path, setup, ranks, layout), one_rank[setup])
 
 
-PROGNOSTIC = ("u", "v", "psi", "temp", "salt", "rho")
+PROGNOSTIC = ("u", "v", "psi", "temp", "salt", "rho", "tke")
+#: round-off growth over the run without sum-order independence: 1e-12 where the
+#: coefficients do not depend on the flow (double gyre, measured 2e-13), 2e-11 with the TKE
+#: closure (ACC), whose mixing length (sqrt(2 E) / sqrt(max(N^2, 1e-12))), Richardson
+#: number and limits feed a last-bit change of the pressure solve back into kappaM: measured
+#: 9e-14 on u with the ACC's TKE off, 1.7e-12 on u and 5.8e-12 on tke with it on
+PLAIN_SUM_TOLERANCE = {"acc": 2e-11, "double_gyre": 1e-12}
 
 
 def term_scale(state, name):
@@ -68,15 +74,17 @@ def term_scale(state, name):
         return speed * dz.max() / dx
     if name == "Nsqr":
         return 9.81 * np.abs(state["rho"]).max() / (1024.0 * dz.min())
+    if name == "K_diss_v":  # shear times stress: a product, its round-off relative to itself
+        return np.abs(state[name]).max()
     source = {"du": "u", "dv": "v"}.get(name, name[1:])
     return speed * np.abs(state[source]).max() / dx
 
 
 @pytest.mark.parametrize("setup", ["acc", "double_gyre"])
 def test_plain_sums_agree_to_round_off(tmp_path, setup):
-    """Plain (order-dependent) sums: the state agrees to 1e-12 relative. The solver's dot
-    products change in the last bit with the summation order; over 20 steps that moved the
-    prognostic fields by at most 2e-13 of their size (measured, ACC and double gyre)."""
+    """Plain (order-dependent) sums: the state agrees to round-off. The solver's dot
+    products change in the last bit with the summation order, and 20 steps grow that by
+    the amounts of ``PLAIN_SUM_TOLERANCE``."""
     plain = [("reproducible_sums", "false")]
     a = run(tmp_path, setup, 1, settings=plain, tag="plain")
     b = run(tmp_path, setup, 4, (2, 2), settings=plain, tag="plain")
@@ -87,7 +95,7 @@ def test_plain_sums_agree_to_round_off(tmp_path, setup):
         scale = np.abs(a[name]).max()
         if name not in PROGNOSTIC:  # the terms are at least as large as their sum
             scale = max(scale, term_scale(a, name))
-        assert np.abs(a[name] - b[name]).max() <= 1e-12 * scale, name
+        assert np.abs(a[name] - b[name]).max() <= PLAIN_SUM_TOLERANCE[setup] * scale, name
 
 
 def test_block_of_land_only_changes_nothing(tmp_path):

@@ -1,0 +1,127 @@
+"""Vertical mixing coefficients: constant (with convective mixing) or from the TKE closure.
+
+With ``enable_tke`` the step follows Veros's order: the coefficients from E, N^2 and the
+shear production of the previous step (start of the step); the shear production of the
+implicit vertical friction (after it, in the momentum step); the buoyancy flux (after the
+tracers' new N^2); then E at tau+1 (implicit vertical mixing and dissipation, lateral
+diffusion, superbee or upwind advection with Adams-Bashforth). The energy transfers are
+those of Veros with ``enable_conserve_energy = False``: E is forced by K_diss_v - P_diss_v.
+"""
+
+from __future__ import annotations
+
+from ocean.errors import SetupError
+from ocean.kernels import tke as KTKE
+from ocean.kernels import vertical as KV
+from ocean.kernels import wgrid_advection as KW
+
+
+class VerticalMixing:
+    def __init__(self, model):
+        self.model = model
+        s = model.settings
+        self.tke = s.enable_tke
+        if self.tke and not s.enable_implicit_vert_friction:
+            raise SetupError(
+                "enable_tke needs enable_implicit_vert_friction = True: the TKE closure is "
+                "forced by the dissipation of the implicit vertical friction (as in Veros)"
+            )
+        if s.enable_tke_superbee_advection and s.enable_tke_upwind_advection:
+            raise SetupError(
+                "enable_tke_superbee_advection and enable_tke_upwind_advection are both "
+                "True: choose one advection scheme for TKE (or neither)"
+            )
+        self.advection = self.tke and (
+            s.enable_tke_superbee_advection or s.enable_tke_upwind_advection
+        )
+
+    def coefficients(self):
+        """kappaM, kappaH at every W point of the block, halo included."""
+        m = self.model
+        st, s, d, b, g = m.state, m.settings, m.dev, m.backend, m.grid
+        if not self.tke:
+            b.launch(
+                KV.vertical_mixing_coefficients, g.box(g.h),
+                st.Nsqr[st.tau], d.maskW, s.kappaM_0, s.kappaH_0, s.kappaH_convective,
+                s.enable_convective_mixing, st.kappaM, st.kappaH,
+            )  # fmt: skip
+            return
+        m.fill_halo(st.K_diss_v)
+        b.launch(
+            KTKE.tke_diffusivities, g.box2(g.h),
+            st.tke[st.tau], st.Nsqr[st.tau], st.K_diss_v, d.maskW, d.zw, d.dzw, d.dzt,
+            d.ht, s.tke_mxl_choice, s.mxl_min, s.c_k, s.kappaM_min, s.kappaM_max,
+            s.kappaH_min, s.enable_Prandtl_tke, s.Prandtl_tke0, s.enable_kappaH_profile,
+            st.sqrttke, st.mxl, st.kappaM, st.kappaH, st.Prandtlnumber,
+        )  # fmt: skip
+
+    @property
+    def friction_box(self):
+        """Columns the implicit vertical friction must cover: one ring more to the west and
+        south with TKE, whose shear production averages the faces on both sides."""
+        return self.model.grid.box2(1 if self.tke else 0)
+
+    def shear_production(self):
+        """K_diss_v from du_mix, dv_mix holding the implicit vertical friction alone."""
+        if not self.tke:
+            return
+        m = self.model
+        st, s, d = m.state, m.settings, m.dev
+        tau = st.tau
+        m.backend.launch(
+            KTKE.vertical_friction_dissipation, m.grid.box2(),
+            st.u[tau], st.v[tau], st.du_mix, st.dv_mix, st.kappaM, d.maskU, d.maskV, d.dzw,
+            d.dxt, d.dxu, d.area_t, d.area_v, s.dt_mom, st.K_diss_v,
+        )  # fmt: skip
+
+    def integrate(self):
+        """E at tau+1 from the buoyancy flux of the new N^2 and the shear production."""
+        if not self.tke:
+            return
+        m = self.model
+        st, s, d, b, g = m.state, m.settings, m.dev, m.backend, m.grid
+        tau, taup1 = st.tau, st.taup1
+        b.launch(
+            KTKE.buoyancy_flux, g.box2(),
+            m.tracers.eos, st.kappaH, st.Nsqr[taup1], st.temp[taup1], st.salt[taup1], d.maskT,
+            d.zt, st.temp[tau], st.temp_surface_rate, st.temp_surface_target,
+            st.temp_surface_flux, st.salt[tau], st.salt_surface_rate, st.salt_surface_target,
+            st.salt_surface_flux, s.grav, s.rho_0, st.P_diss_v,
+        )  # fmt: skip
+        b.launch(
+            KTKE.tke_vertical_step, g.box2(),
+            st.tke[tau], st.K_diss_v, st.P_diss_v, st.forc_tke_surface, st.kappaM, st.sqrttke,
+            st.mxl, d.kbot, d.dzt, d.dzw, s.dt_mom, s.alpha_tke, s.c_eps, st.column_work,
+            st.tke[taup1], st.tke_diss, st.tke_surf_corr,
+        )  # fmt: skip
+        if s.enable_tke_hor_diffusion:
+            b.launch(
+                KTKE.tke_lateral_diffusion, g.box(),
+                st.tke[tau], d.maskU, d.maskV, d.maskW, d.dxt, d.dxu, d.dyt, d.dyu, d.cost,
+                d.cosu, s.K_h_tke, s.dt_mom, st.tke[taup1],
+            )  # fmt: skip
+        if self.advection:
+            self.advect(st.tke, st.dtke)
+        m.fill_halo(st.tke[taup1])
+
+    def advect(self, energy, tendency):
+        """Adams-Bashforth advection (dt_tracer) of a W-point quantity by u, v at tau."""
+        m = self.model
+        st, s, d, b, g = m.state, m.settings, m.dev, m.backend, m.grid
+        tau = st.tau
+        b.launch(
+            KW.velocity_on_wgrid, g.box2(1),
+            st.u[tau], st.v[tau], d.maskU, d.maskV, d.maskW, d.dzt, d.dzw, st.u_wgrid,
+            st.v_wgrid,
+        )  # fmt: skip
+        b.launch(
+            KW.vertical_velocity_on_wgrid, g.box2(),
+            st.u_wgrid, st.v_wgrid, d.dxt, d.dyt, d.dzw, d.cost, d.cosu, st.w_wgrid,
+        )  # fmt: skip
+        b.launch(
+            KW.wgrid_advection_step, g.box(),
+            energy[tau], st.u_wgrid, st.v_wgrid, st.w_wgrid, d.maskW, d.dxt, d.dyt, d.dzw,
+            d.cost, d.cosu, s.dt_tracer, s.enable_tke_superbee_advection,
+            1.5 + s.AB_eps, 0.5 + s.AB_eps, tendency[tau], tendency[st.taum1],
+            energy[st.taup1],
+        )  # fmt: skip
