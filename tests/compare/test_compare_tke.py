@@ -8,7 +8,7 @@ the Richardson-number Prandtl number or a constant one, the Bryan & Lewis profil
 
 import numpy as np
 import pytest
-from veros_pair import acc_pair, interior, ours_layout, relative_difference
+from veros_pair import acc_pair, interior, ours_layout, relative_difference, tke_only
 
 from ocean.backends import get_backend
 from ocean.kernels import tke as KTKE
@@ -24,12 +24,7 @@ TRANSFERS = {
 
 @pytest.fixture(scope="module")
 def pair():
-    pair = acc_pair(nx=8, ny=42)
-    with pair.veros.settings.unlock():  # the TKE forcing of a configuration without both
-        pair.veros.settings.enable_eke = False
-        pair.veros.settings.enable_idemix = False
-        pair.veros.settings.enable_store_cabbeling_heat = False
-    return pair
+    return tke_only(acc_pair(nx=8, ny=42))
 
 
 def random_turbulence(pair, seed):

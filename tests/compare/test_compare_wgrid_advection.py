@@ -5,14 +5,8 @@ land barrier and random velocities. Target 1e-10 relative, as every routine."""
 
 import numpy as np
 import pytest
-from test_compare_tke import (
-    TRANSFERS,
-    interior,
-    ours_layout,
-    random_turbulence,
-    relative_difference,
-)
-from veros_pair import acc_pair
+from test_compare_tke import TRANSFERS, random_turbulence
+from veros_pair import acc_pair, interior, ours_layout, relative_difference, tke_only
 
 from ocean.backends import get_backend
 from ocean.kernels import tke as KTKE
@@ -23,11 +17,8 @@ ROUTINE_TOLERANCE = 1e-10
 
 @pytest.fixture(scope="module")
 def pair():
-    pair = acc_pair(nx=8, ny=42)
+    pair = tke_only(acc_pair(nx=8, ny=42))
     with pair.veros.settings.unlock():
-        pair.veros.settings.enable_eke = False
-        pair.veros.settings.enable_idemix = False
-        pair.veros.settings.enable_store_cabbeling_heat = False
         pair.veros.settings.enable_tke_hor_diffusion = False
     return pair
 

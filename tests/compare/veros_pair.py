@@ -89,3 +89,12 @@ def ours_layout(array):
 def interior(veros_array):
     """The interior of a Veros array: its kernels write there, halos are exchanged after."""
     return veros_array[VEROS_HALO:-VEROS_HALO, VEROS_HALO:-VEROS_HALO]
+
+
+def tke_only(pair: Pair) -> Pair:
+    """Veros's TKE forcing without EKE and IDEMIX (the energy paths that exist here)."""
+    with pair.veros.settings.unlock():
+        pair.veros.settings.enable_eke = False
+        pair.veros.settings.enable_idemix = False
+        pair.veros.settings.enable_store_cabbeling_heat = False
+    return pair

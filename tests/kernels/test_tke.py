@@ -1,15 +1,12 @@
 """TKE kernels against conservation and closed-form solutions (parity with Veros is in
 tests/compare/test_compare_tke.py)."""
 
-import os
-import subprocess
-import sys
 import textwrap
 from math import sqrt
-from pathlib import Path
 
 import numpy as np
 import pytest
+from simulator import run_in_simulator
 
 from ocean.backends import get_backend
 from ocean.kernels import tke as KTKE
@@ -207,12 +204,7 @@ def test_kernels_in_cuda_simulator_equal_cpu(tmp_path):
     so the CPU's result to 1e-13 relative (a contracted multiply-add)."""
     pytest.importorskip("numba.cuda")
     path = tmp_path / "cudasim.npz"
-    env = dict(os.environ, NUMBA_ENABLE_CUDASIM="1")
-    done = subprocess.run(
-        [sys.executable, "-c", SIMULATOR_SCRIPT, str(Path(__file__).parent), str(path)],
-        capture_output=True, text=True, env=env, timeout=600,
-    )  # fmt: skip
-    assert done.returncode == 0, done.stderr[-3000:]
+    run_in_simulator(SIMULATOR_SCRIPT, path)
     simulated, cpu = np.load(path), all_outputs("cpu")
     assert sorted(simulated.files) == sorted(cpu)
     for name, values in cpu.items():

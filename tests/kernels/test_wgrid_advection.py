@@ -2,14 +2,11 @@
 volume integral, and the CUDA simulator gives the CPU's numbers. Parity with Veros is in
 tests/compare/test_compare_wgrid_advection.py."""
 
-import os
-import subprocess
-import sys
 import textwrap
-from pathlib import Path
 
 import numpy as np
 import pytest
+from simulator import run_in_simulator
 
 from ocean.backends import get_backend
 from ocean.kernels import wgrid_advection as KW
@@ -89,12 +86,7 @@ SIMULATOR_SCRIPT = textwrap.dedent(
 def test_cuda_simulator_equals_cpu(tmp_path):
     pytest.importorskip("numba.cuda")
     path = tmp_path / "wgrid.npz"
-    env = dict(os.environ, NUMBA_ENABLE_CUDASIM="1")
-    done = subprocess.run(
-        [sys.executable, "-c", SIMULATOR_SCRIPT, str(Path(__file__).parent), str(path)],
-        capture_output=True, text=True, env=env, timeout=600,
-    )  # fmt: skip
-    assert done.returncode == 0, done.stderr[-3000:]
+    run_in_simulator(SIMULATOR_SCRIPT, path)
     simulated = np.load(path)
     for name, superbee in (("superbee", True), ("upwind", False)):
         cpu = advect(superbee, 5)[1]
