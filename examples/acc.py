@@ -91,6 +91,9 @@ class ACC(Setup):
         state.set("temp_surface_rate", g.dzt[-1] / (30 * DAY) * g.maskT[top])
         if state.settings.enable_tke:
             state.set("forc_tke_surface", friction_velocity_cubed(state))
+        if state.settings.enable_idemix:  # Veros's acc: uniform wave energy input [m3 s-3]
+            state.set("forc_iw_bottom", 1e-6 * g.maskW[top])
+            state.set("forc_iw_surface", 1e-7 * g.maskW[top])
 
 
 def friction_velocity_cubed(state):

@@ -27,7 +27,7 @@ TINY = 1e-12
 def tke_diffusivities(
     j, i, tke, nsqr, K_diss_v, maskW, zw, dzw, dzt, ht, mxl_choice, mxl_min, c_k,
     kappaM_min, kappaM_max, kappaH_min, prandtl_from_richardson, prandtl_0, kappaH_profile,
-    sqrttke, mxl, kappaM, kappaH, prandtl,
+    idemix, alpha_c, E_iw, sqrttke, mxl, kappaM, kappaH, prandtl,
 ):  # fmt: skip
     """Mixing length, viscosity, diffusivity and Prandtl number of one column from E (tau).
 
@@ -60,6 +60,9 @@ def tke_diffusivities(
     for k in range(nz):
         km = min(kappaM_max, c_k * mxl[k, j, i] * sqrttke[k, j, i])
         richardson = nsqr[k, j, i] / max(K_diss_v[k, j, i] / max(TINY, km), TINY)
+        if idemix:
+            waves = alpha_c[k, j, i] * E_iw[k, j, i] * E_iw[k, j, i]
+            richardson = min(richardson, km * nsqr[k, j, i] / max(TINY, waves))
         pr = prandtl_0
         if prandtl_from_richardson:
             pr = max(1.0, min(10.0, 6.6 * richardson))
@@ -80,15 +83,15 @@ def exchange(kappaM_lower, kappaM_upper, dz, dt, alpha_tke):
 
 @column_kernel(radius=0)
 def tke_vertical_step(
-    j, i, tke, production, sink, surface_flux, kappaM, sqrttke, mxl, kbot, dzt, dzw, dt,
+    j, i, tke, production, transfer, sink, surface_flux, kappaM, sqrttke, mxl, kbot, dzt, dzw, dt,
     alpha_tke, c_eps, work, tke_new, dissipation, surface_correction,
 ):  # fmt: skip
     """One implicit step of vertical diffusion and dissipation of E on a wet column.
 
     (E^{n+1} - E^n)/dt = d/dz(alpha_tke kappaM dE^{n+1}/dz) + forcing
                          - c_eps sqrt(E^n)/L E^{n+1}   (dissipation linearised)
-    with forcing = production - sink [m2 s-3] (shear production K_diss_v minus the
-    buoyancy flux P_diss_v, and the other transfers the configuration adds), no flux
+    with forcing = production + transfer - sink [m2 s-3] (shear production K_diss_v, the
+    energy handed over by IDEMIX, minus the buoyancy flux P_diss_v), no flux
     through the bottom, the surface flux into the top box (half thickness dzw/2), and
     delta_k = dt alpha_tke (kappaM_k + kappaM_{k+1})/2 / dzt_{k+1} [m] at the T level
     between W levels k and k+1. Afterwards dissipation = c_eps sqrt(E^n)/L E^{n+1}
@@ -113,7 +116,8 @@ def tke_vertical_step(
             lower = -delta_below / thickness
             upper = -delta_above / thickness
             diagonal = 1.0 - lower - upper + dt * c_eps * sqrttke[k, j, i] / mxl[k, j, i]
-            rhs = tke[k, j, i] + dt * (production[k, j, i] - sink[k, j, i])
+            forcing = production[k, j, i] + transfer[k, j, i] - sink[k, j, i]
+            rhs = tke[k, j, i] + dt * forcing
             if k == nz - 1:
                 rhs += dt * surface_flux[j, i] / (0.5 * dzw[nz - 1])
             if k > k0:

@@ -173,6 +173,18 @@ SETTINGS: dict[str, Setting] = {
     "K_h_tke": Setting(2000.0, float, "m2 s-1", "TKE: lateral diffusivity of E", low=0.0),
     "enable_tke_superbee_advection": Setting(False, bool, "", "TKE: superbee advection of E"),
     "enable_tke_upwind_advection": Setting(False, bool, "", "TKE: upwind advection of E"),
+    # IDEMIX internal-wave energy (Olbers & Eden 2013; defaults as Veros)
+    "enable_idemix": Setting(False, bool, "", "IDEMIX internal-wave energy (needs enable_tke)"),
+    "tau_v": Setting(2 * DAY, float, "s", "IDEMIX: vertical time scale", low=0.0),
+    "tau_h": Setting(15 * DAY, float, "s", "IDEMIX: lateral time scale", low=0.0),
+    "gamma": Setting(1.57, float, "1", "IDEMIX: group-velocity scale", low=0.0),
+    "jstar": Setting(5.0, float, "1", "IDEMIX: modal bandwidth", low=1e-12),
+    "mu0": Setting(1.0 / 3.0, float, "1", "IDEMIX: dissipation parameter", low=0.0),
+    "enable_idemix_hor_diffusion": Setting(False, bool, "", "IDEMIX: lateral propagation of E_iw"),
+    "enable_idemix_superbee_advection": Setting(
+        False, bool, "", "IDEMIX: superbee advection of E_iw"
+    ),
+    "enable_idemix_upwind_advection": Setting(False, bool, "", "IDEMIX: upwind advection"),
     "passive_tracers": Setting((), tuple, "", "names of passive tracers (e.g. 'age dye')"),
     "enable_sponge": Setting(False, bool, "", "allocate sponge (interior restoring) fields"),
     "eq_of_state": Setting(

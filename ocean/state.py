@@ -9,6 +9,7 @@ from __future__ import annotations
 import numpy as np
 
 from .variables import (
+    IDEMIX,
     SPONGE,
     TKE,
     TRACER_FORCING,
@@ -39,8 +40,14 @@ class State:
             self._add_templates(SPONGE, *self.tracers)
         if settings.enable_tke:
             self.variables.update(TKE)
-            if settings.enable_tke_superbee_advection or settings.enable_tke_upwind_advection:
-                self.variables.update(WGRID_ADVECTION)
+        if settings.enable_idemix:
+            self.variables.update(IDEMIX)
+        if any(
+            settings[f"enable_{name}_{scheme}_advection"]
+            for name in ("tke", "idemix")
+            for scheme in ("superbee", "upwind")
+        ):
+            self.variables.update(WGRID_ADVECTION)
         self.arrays = {}
         for name, var in self.variables.items():
             self.arrays[name] = backend.zeros(self.shape_of(var))

@@ -76,6 +76,20 @@ TKE: dict[str, Var] = {
     "Prandtlnumber": Var("W", "1", "Prandtl number kappaM / kappaH"),
     "tke_diss": Var("W", "m2 s-3", "dissipation of TKE"),
     "tke_surf_corr": Var("T2", "m3 s-3", "TKE added where the surface flux drained the top box"),
+    "dtke": Var("W", "m2 s-3", "TKE advection tendency", None, 3, False, True),
+}
+
+#: IDEMIX's fields, allocated when ``enable_idemix`` is set
+IDEMIX: dict[str, Var] = {
+    "E_iw": Var("W", "m2 s-2", "internal gravity-wave energy", None, 3, True, True),
+    "dE_iw": Var("W", "m2 s-3", "internal-wave energy advection tendency", None, 3, False, True),
+    "c0": Var("W", "m s-1", "vertical group velocity of internal waves"),
+    "v0": Var("W", "m s-1", "lateral group velocity of internal waves"),
+    "alpha_c": Var("W", "m-2 s", "internal-wave dissipation coefficient"),
+    "iw_diss": Var("W", "m2 s-3", "dissipation of internal-wave energy (into TKE)"),
+    "iw_forcing": Var("W", "m2 s-3", "energy transfers into internal waves (none here yet)"),
+    "forc_iw_bottom": Var("T2", "m3 s-3", "internal-wave energy flux at the bottom"),
+    "forc_iw_surface": Var("T2", "m3 s-3", "internal-wave energy flux at the surface"),
 }
 
 #: advection of W-point quantities, allocated with TKE advection
@@ -83,7 +97,6 @@ WGRID_ADVECTION: dict[str, Var] = {
     "u_wgrid": Var("W", "m s-1", "zonal velocity on the W grid"),
     "v_wgrid": Var("W", "m s-1", "meridional velocity on the W grid"),
     "w_wgrid": Var("W", "m s-1", "vertical velocity on the W grid"),
-    "dtke": Var("W", "m2 s-3", "TKE advection tendency", None, 3, False, True),
 }
 
 #: diagnostics written to output beside the table's fields

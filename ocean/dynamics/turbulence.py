@@ -5,7 +5,8 @@ shear production of the previous step (start of the step); the shear production 
 implicit vertical friction (after it, in the momentum step); the buoyancy flux (after the
 tracers' new N^2); then E at tau+1 (implicit vertical mixing and dissipation, lateral
 diffusion, superbee or upwind advection with Adams-Bashforth). The energy transfers are
-those of Veros with ``enable_conserve_energy = False``: E is forced by K_diss_v - P_diss_v.
+those of Veros with ``enable_conserve_energy = False``: E is forced by K_diss_v - P_diss_v
+(+ iw_diss with IDEMIX, ``internal_waves.py``, which also limits the Richardson number).
 """
 
 from __future__ import annotations
@@ -14,6 +15,8 @@ from ocean.errors import SetupError
 from ocean.kernels import tke as KTKE
 from ocean.kernels import vertical as KV
 from ocean.kernels import wgrid_advection as KW
+
+from .internal_waves import InternalWaves
 
 
 class VerticalMixing:
@@ -34,6 +37,12 @@ class VerticalMixing:
         self.advection = self.tke and (
             s.enable_tke_superbee_advection or s.enable_tke_upwind_advection
         )
+        self.waves = InternalWaves(model)
+        b = model.backend
+        # stand-ins for IDEMIX's fields without it: never read (coupling) or all zero (TKE
+        # forcing), allocated once
+        self.no_waves = b.zeros((1, 1, 1))
+        self.no_transfer = None if self.waves.on or not self.tke else b.zeros(model.grid.shape3)
 
     def coefficients(self):
         """kappaM, kappaH at every W point of the block, halo included."""
@@ -46,13 +55,17 @@ class VerticalMixing:
                 s.enable_convective_mixing, st.kappaM, st.kappaH,
             )  # fmt: skip
             return
+        self.waves.parameters()
         m.fill_halo(st.K_diss_v)
+        on = self.waves.on
+        alpha_c = st.alpha_c if on else self.no_waves
+        waves = st.E_iw[st.tau] if on else self.no_waves
         b.launch(
             KTKE.tke_diffusivities, g.box2(g.h),
             st.tke[st.tau], st.Nsqr[st.tau], st.K_diss_v, d.maskW, d.zw, d.dzw, d.dzt,
             d.ht, s.tke_mxl_choice, s.mxl_min, s.c_k, s.kappaM_min, s.kappaM_max,
             s.kappaH_min, s.enable_Prandtl_tke, s.Prandtl_tke0, s.enable_kappaH_profile,
-            st.sqrttke, st.mxl, st.kappaM, st.kappaH, st.Prandtlnumber,
+            on, alpha_c, waves, st.sqrttke, st.mxl, st.kappaM, st.kappaH, st.Prandtlnumber,
         )  # fmt: skip
 
     @property
@@ -88,11 +101,13 @@ class VerticalMixing:
             st.temp_surface_flux, st.salt[tau], st.salt_surface_rate, st.salt_surface_target,
             st.salt_surface_flux, s.grav, s.rho_0, st.P_diss_v,
         )  # fmt: skip
+        self.waves.integrate(self.advect)
+        transfer = st.iw_diss if self.waves.on else self.no_transfer
         b.launch(
             KTKE.tke_vertical_step, g.box2(),
-            st.tke[tau], st.K_diss_v, st.P_diss_v, st.forc_tke_surface, st.kappaM, st.sqrttke,
-            st.mxl, d.kbot, d.dzt, d.dzw, s.dt_mom, s.alpha_tke, s.c_eps, st.column_work,
-            st.tke[taup1], st.tke_diss, st.tke_surf_corr,
+            st.tke[tau], st.K_diss_v, transfer, st.P_diss_v, st.forc_tke_surface, st.kappaM,
+            st.sqrttke, st.mxl, d.kbot, d.dzt, d.dzw, s.dt_mom, s.alpha_tke, s.c_eps,
+            st.column_work, st.tke[taup1], st.tke_diss, st.tke_surf_corr,
         )  # fmt: skip
         if s.enable_tke_hor_diffusion:
             b.launch(
@@ -101,10 +116,10 @@ class VerticalMixing:
                 d.cosu, s.K_h_tke, s.dt_mom, st.tke[taup1],
             )  # fmt: skip
         if self.advection:
-            self.advect(st.tke, st.dtke)
+            self.advect(st.tke, st.dtke, s.enable_tke_superbee_advection)
         m.fill_halo(st.tke[taup1])
 
-    def advect(self, energy, tendency):
+    def advect(self, energy, tendency, superbee):
         """Adams-Bashforth advection (dt_tracer) of a W-point quantity by u, v at tau."""
         m = self.model
         st, s, d, b, g = m.state, m.settings, m.dev, m.backend, m.grid
@@ -121,7 +136,6 @@ class VerticalMixing:
         b.launch(
             KW.wgrid_advection_step, g.box(),
             energy[tau], st.u_wgrid, st.v_wgrid, st.w_wgrid, d.maskW, d.dxt, d.dyt, d.dzw,
-            d.cost, d.cosu, s.dt_tracer, s.enable_tke_superbee_advection,
-            1.5 + s.AB_eps, 0.5 + s.AB_eps, tendency[tau], tendency[st.taum1],
-            energy[st.taup1],
+            d.cost, d.cosu, s.dt_tracer, superbee, 1.5 + s.AB_eps, 0.5 + s.AB_eps,
+            tendency[tau], tendency[st.taum1], energy[st.taup1],
         )  # fmt: skip

@@ -55,9 +55,17 @@ def our_diffusivities(pair):
         ours_layout(vs.K_diss_v), ours_layout(vs.maskW), vs.zw, vs.dzw, vs.dzt,
         ours_layout(vs.ht), s.tke_mxl_choice, s.mxl_min, s.c_k, s.kappaM_min, s.kappaM_max,
         s.kappaH_min, s.enable_Prandtl_tke, s.Prandtl_tke0, s.enable_kappaH_profile,
-        *out.values(),
+        s.enable_idemix, *idemix_fields(pair), *out.values(),
     )  # fmt: skip
     return out
+
+
+def idemix_fields(pair):
+    """alpha_c and E_iw (tau) where Veros has IDEMIX, else zeros that are not read."""
+    vs = pair.vs
+    if not pair.veros.settings.enable_idemix:
+        return np.zeros((1, 1, 1)), np.zeros((1, 1, 1))
+    return ours_layout(vs.alpha_c), ours_layout(vs.E_iw[..., vs.tau])
 
 
 @pytest.mark.parametrize(
@@ -106,8 +114,9 @@ def test_tke_step(pair, lateral_diffusion):
     backend = get_backend("cpu")
     backend.launch(
         KTKE.tke_vertical_step, grid.box2(),
-        tke_now, ours_layout(production), ours_layout(sink), ours_layout(vs.forc_tke_surface),
-        ours_layout(vs.kappaM), ours_layout(vs.sqrttke), ours_layout(vs.mxl),
+        tke_now, ours_layout(production), np.zeros(shape), ours_layout(sink),
+        ours_layout(vs.forc_tke_surface), ours_layout(vs.kappaM), ours_layout(vs.sqrttke),
+        ours_layout(vs.mxl),
         ours_layout(vs.kbot), vs.dzt, vs.dzw, s.dt_mom, s.alpha_tke, s.c_eps, work, tke_new,
         dissipation, correction,
     )  # fmt: skip

@@ -92,8 +92,9 @@ def test_tke_advection_step(pair, scheme):
     dissipation, correction = np.zeros(shape), np.zeros(shape[1:])
     backend.launch(
         KTKE.tke_vertical_step, grid.box2(),
-        tke_now, ours_layout(production), ours_layout(sink), ours_layout(vs.forc_tke_surface),
-        ours_layout(vs.kappaM), ours_layout(vs.sqrttke), ours_layout(vs.mxl),
+        tke_now, ours_layout(production), np.zeros(shape), ours_layout(sink),
+        ours_layout(vs.forc_tke_surface), ours_layout(vs.kappaM), ours_layout(vs.sqrttke),
+        ours_layout(vs.mxl),
         ours_layout(vs.kbot), vs.dzt, vs.dzw, s.dt_mom, s.alpha_tke, s.c_eps, scratch,
         tke_new, dissipation, correction,
     )  # fmt: skip

@@ -57,12 +57,14 @@ def _quiet_acc():
     return QuietACC
 
 
-def acc_pair(nx: int = 8, ny: int = 42, eq_of_state: str = "nonlinear_vallis") -> Pair:
+def acc_pair(
+    nx: int = 8, ny: int = 42, eq_of_state: str = "nonlinear_vallis", **veros_settings
+) -> Pair:
     """Veros's ``acc`` setup and ``examples/acc.py`` at nx x ny x 15 (the level count both
-    fix), with the named equation of state in both."""
-    veros_setup = _quiet_acc()(
-        override={"nx": nx, "ny": ny, "eq_of_state_type": VEROS_TYPES[eq_of_state]}
-    )
+    fix), with the named equation of state in both; ``veros_settings`` override Veros's
+    (those that decide which variables Veros allocates must be set here)."""
+    override = {"nx": nx, "ny": ny, "eq_of_state_type": VEROS_TYPES[eq_of_state]}
+    veros_setup = _quiet_acc()(override={**override, **veros_settings})
     veros_setup.setup()
     ours = Model(
         load_setup(EXAMPLES / "acc.py")(),

@@ -32,7 +32,7 @@ def vertical_step(
     tke = rng.uniform(1e-5, 1e-3, shape)
     out = {
         "tke": tke, "production": forcing_scale * rng.random(shape),
-        "sink": forcing_scale * rng.random(shape),
+        "transfer": forcing_scale * rng.random(shape), "sink": forcing_scale * rng.random(shape),
         "surface_flux": np.full((NY, NX), surface), "kappaM": kappa_scale * rng.random(shape),
         "sqrttke": np.sqrt(tke), "mxl": rng.uniform(1.0, 50.0, shape),
         "kbot": np.full((NY, NX), kbot, dtype=np.int32), "dzt": dzt, "dzw": dzw, "dt": 3600.0,
@@ -60,7 +60,7 @@ def test_vertical_diffusion_conserves_energy_plus_surface_flux(kbot):
     k0 = kbot - 1
     before = column_energy(run["tke"], run["dzw"], k0)
     after = column_energy(run["tke_new"], run["dzw"], k0)
-    forcing = run["production"] - run["sink"]
+    forcing = run["production"] + run["transfer"] - run["sink"]
     added = run["dt"] * (column_energy(forcing, run["dzw"], k0) + run["surface_flux"])
     assert np.all(run["tke_new"][k0:] > 0.0)
     assert np.allclose(after, before + added, rtol=ROUND_OFF, atol=0.0)
@@ -74,7 +74,7 @@ def test_dissipation_alone_is_the_linearised_decay():
     rng = np.random.default_rng(3)
     run = vertical_step(rng, kbot=1, forcing_scale=1e-9, kappa_scale=0.0)
     rate = run["c_eps"] * run["sqrttke"] / run["mxl"]
-    forcing = run["production"] - run["sink"]
+    forcing = run["production"] + run["transfer"] - run["sink"]
     expected = (run["tke"] + run["dt"] * forcing) / (1.0 + run["dt"] * rate)
     assert np.allclose(run["tke_new"], expected, rtol=ROUND_OFF, atol=0.0)
     assert np.allclose(run["dissipation"], rate * run["tke_new"], rtol=ROUND_OFF, atol=0.0)
@@ -103,7 +103,8 @@ def diffusivities(rng, mxl_choice, backend="cpu", **settings):
         "dzw": dzw, "dzt": dzt, "ht": np.full((NY, NX), dzt.sum()), "mxl_choice": mxl_choice,
         "mxl_min": 1e-8, "c_k": 0.1, "kappaM_min": 2e-4, "kappaM_max": 100.0,
         "kappaH_min": 2e-5, "prandtl_from_richardson": True, "prandtl_0": 10.0,
-        "kappaH_profile": False,
+        "kappaH_profile": False, "idemix": False, "alpha_c": np.zeros(shape),
+        "E_iw": np.zeros(shape),
     }  # fmt: skip
     given.update(settings)
     outputs = {n: np.zeros(shape) for n in ("sqrttke", "mxl", "kappaM", "kappaH", "prandtl")}

@@ -1,0 +1,133 @@
+"""IDEMIX 1.0 (Olbers & Eden 2013): internal gravity-wave energy E_iw [m2 s-2] at W points,
+as pyOM2 and Veros discretise it.
+
+    dE/dt = d/dz(c0 tau_v d(c0 E)/dz) + div_h(v0 tau_h grad_h(v0 E)) - alpha_c E^2 + forcing
+
+with the vertical and horizontal group velocities c0, v0 [m s-1] and the dissipation
+coefficient alpha_c [m-2 s] from the stratification and Coriolis parameter; the bottom
+and surface fluxes forc_iw_bottom, forc_iw_surface [m3 s-3] enter the bottom W box and the
+top half box. The dissipation alpha_c max(E^n, 0) E^{n+1} heats nothing: it feeds TKE.
+"""
+
+from math import acosh, asin, exp, pi, sqrt
+
+from .core import column_kernel, kernel, stencil
+
+
+@stencil
+def vertical_group_shape(x):
+    """g(x) = 2/pi / (1 - 2/pi asin(1/x')) 0.9 x'^(-2/3) (1 - exp(-x'/4.3)), x' = max(3, x)."""
+    xp = max(3.0, x)
+    return (
+        2.0
+        / pi
+        / (1.0 - 2.0 / pi * asin(1.0 / xp))
+        * 0.9
+        * xp ** (-2.0 / 3.0)
+        * (1.0 - exp(-xp / 4.3))
+    )
+
+
+@stencil
+def horizontal_group_shape(x):
+    """h(x) = 2/pi / (1 - 2/pi asin(1/x)) (x - 1)/(x + 1) for x > 1, else 0."""
+    xs = x + (x <= 1.0) * (2.0 - x)  # 2 where the result is 0 (branch-free: inlined)
+    return (x > 1.0) * 2.0 / pi / (1.0 - 2.0 / pi * asin(1.0 / xs)) * (xs - 1.0) / (xs + 1.0)
+
+
+@column_kernel(radius=0)
+def idemix_parameters(
+    j, i, nsqr, maskW, dzw, coriolis_t, gamma, jstar, mu0, c0, v0, alpha_c
+):  # fmt: skip
+    """c0 = max(0, gamma c* g(N/|f|)), v0 = max(0, gamma c* h(N/|f|)) [m s-1] and alpha_c =
+    max(1e-4, mu0 acosh(max(1, N/|f|)) |f| / c*^2) [m-2 s], masked, with c* = max(1e-2,
+    int N dz / (pi jstar)) the first-mode speed (the top W box half as thick)."""
+    nz = nsqr.shape[0]
+    depth_integral = 0.0
+    for k in range(nz):
+        thickness = 0.5 * dzw[k] if k == nz - 1 else dzw[k]
+        depth_integral += sqrt(max(0.0, nsqr[k, j, i])) * thickness * maskW[k, j, i]
+    cstar = max(1e-2, depth_integral / (pi * jstar))
+    f = abs(coriolis_t[j, i])
+    for k in range(nz):
+        x = sqrt(max(0.0, nsqr[k, j, i])) / (1e-22 + f)
+        c0[k, j, i] = max(0.0, gamma * cstar * vertical_group_shape(x) * maskW[k, j, i])
+        v0[k, j, i] = max(0.0, gamma * cstar * horizontal_group_shape(x) * maskW[k, j, i])
+        alpha = max(1e-4, mu0 * acosh(max(1.0, x)) * f / (cstar * cstar))
+        alpha_c[k, j, i] = alpha * maskW[k, j, i]
+
+
+@column_kernel(radius=0)
+def idemix_vertical_step(
+    j, i, energy, forcing, forc_iw_bottom, forc_iw_surface, c0, alpha_c, kbot, dzt, dzw,
+    dt, tau_v, work, energy_new, iw_diss,
+):  # fmt: skip
+    """Implicit vertical propagation and dissipation of E_iw over one tracer step:
+    rows a_k = -delta_{k-1} c0_{k-1}/dz_k, c_k = -delta_k c0_{k+1}/dz_k, b_k = 1 +
+    (delta_k + delta_{k-1}) c0_k/dz_k + dt alpha_c max(E^n, 0), with delta_k = dt tau_v
+    (c0_k + c0_{k+1})/2 / dzt_{k+1} [m] and dz the W box (half at the top); the bottom row
+    has no flux below it and gains dt forc_iw_bottom/dzw, the top row dt forc_iw_surface /
+    (dzw/2) (not when it is also the bottom row, as in Veros). iw_diss = alpha_c max(E^n, 0)
+    E^{n+1} [m2 s-3]. ``work`` holds the modified upper diagonal; land keeps ``energy_new``."""
+    nz = energy.shape[0]
+    k0 = kbot[j, i] - 1
+    if k0 >= 0:
+        pivot = 1.0
+        for k in range(k0, nz):
+            delta_below = 0.0
+            if k > k0:
+                delta_below = dt * tau_v * 0.5 * (c0[k - 1, j, i] + c0[k, j, i]) / dzt[k]
+            delta_above = 0.0
+            if k < nz - 1:
+                delta_above = dt * tau_v * 0.5 * (c0[k, j, i] + c0[k + 1, j, i]) / dzt[k + 1]
+            thickness = dzw[k] if (k < nz - 1 or k == k0) else 0.5 * dzw[k]
+            lower = 0.0
+            if k > k0:
+                lower = -delta_below * c0[k - 1, j, i] / thickness
+            upper = 0.0
+            if k < nz - 1:
+                upper = -delta_above * c0[k + 1, j, i] / thickness
+            diagonal = 1.0 + (delta_above + delta_below) * c0[k, j, i] / thickness
+            diagonal += dt * alpha_c[k, j, i] * max(0.0, energy[k, j, i])
+            rhs = energy[k, j, i] + dt * forcing[k, j, i]
+            if k == k0:
+                rhs += dt * forc_iw_bottom[j, i] / dzw[k]
+            elif k == nz - 1:
+                rhs += dt * forc_iw_surface[j, i] / (0.5 * dzw[k])
+            if k > k0:
+                pivot = diagonal - lower * work[k - 1, j, i]
+                rhs -= lower * energy_new[k - 1, j, i]
+            else:
+                pivot = diagonal
+            work[k, j, i] = upper / pivot
+            energy_new[k, j, i] = rhs / pivot
+        for k in range(nz - 2, k0 - 1, -1):
+            energy_new[k, j, i] -= work[k, j, i] * energy_new[k + 1, j, i]
+    for k in range(nz):
+        iw_diss[k, j, i] = alpha_c[k, j, i] * max(0.0, energy[k, j, i]) * energy_new[k, j, i]
+
+
+@kernel(radius=1)
+def idemix_lateral_propagation(
+    k, j, i, energy, v0, maskU, maskV, maskW, dxt, dxu, dyt, dyu, cost, cosu, tau_h, dt,
+    energy_new,
+):  # fmt: skip
+    """Forward step of div_h(tau_h v0 grad_h(v0 E)) at tau: fluxes tau_h (v0_a + v0_b)/2
+    (v0_b E_b - v0_a E_a) / spacing across the east (maskU) and north (maskV, cosu) faces
+    [m2 s-2]."""
+    vk, ek = v0[k, j, i], energy[k, j, i]
+    vw, ew = v0[k, j, i - 1], energy[k, j, i - 1]
+    ve, ee = v0[k, j, i + 1], energy[k, j, i + 1]
+    vs, es = v0[k, j - 1, i], energy[k, j - 1, i]
+    vn, en = v0[k, j + 1, i], energy[k, j + 1, i]
+    east = tau_h * 0.5 * (vk + ve) * (ve * ee - vk * ek) / (cost[j] * dxu[i]) * maskU[k, j, i]
+    west = (
+        tau_h * 0.5 * (vw + vk) * (vk * ek - vw * ew) / (cost[j] * dxu[i - 1]) * maskU[k, j, i - 1]
+    )
+    north = tau_h * 0.5 * (vk + vn) * (vn * en - vk * ek) / dyu[j] * maskV[k, j, i] * cosu[j]
+    south = (
+        tau_h * 0.5 * (vs + vk) * (vk * ek - vs * es) / dyu[j - 1] * maskV[k, j - 1, i]
+        * cosu[j - 1]
+    )  # fmt: skip
+    divergence = (east - west) / (cost[j] * dxt[i]) + (north - south) / (cost[j] * dyt[j])
+    energy_new[k, j, i] += dt * maskW[k, j, i] * divergence

@@ -1,0 +1,64 @@
+"""IDEMIX internal-wave energy in the model step (Veros's order): the group velocities and
+dissipation coefficient from N^2 at the start of the step, E_iw at tau+1 after the tracers,
+before TKE, whose forcing gains the waves' dissipation iw_diss."""
+
+from __future__ import annotations
+
+from ocean.errors import SetupError
+from ocean.kernels import idemix as KI
+
+
+class InternalWaves:
+    def __init__(self, model):
+        self.model = model
+        s = model.settings
+        if s.enable_idemix and not s.enable_tke:
+            raise SetupError(
+                "enable_idemix needs enable_tke = True: the internal waves' dissipation "
+                "feeds the TKE closure, which IDEMIX also limits (as in Veros)"
+            )
+        if s.enable_idemix_superbee_advection and s.enable_idemix_upwind_advection:
+            raise SetupError(
+                "enable_idemix_superbee_advection and enable_idemix_upwind_advection are "
+                "both True: choose one advection scheme for E_iw (or neither)"
+            )
+        self.on = s.enable_idemix
+        self.advection = self.on and (
+            s.enable_idemix_superbee_advection or s.enable_idemix_upwind_advection
+        )
+
+    def parameters(self):
+        """c0, v0, alpha_c from N^2 at tau, halo included (TKE reads alpha_c there)."""
+        if not self.on:
+            return
+        m = self.model
+        st, s, d, g = m.state, m.settings, m.dev, m.grid
+        m.backend.launch(
+            KI.idemix_parameters, g.box2(g.h),
+            st.Nsqr[st.tau], d.maskW, d.dzw, d.coriolis_t, s.gamma, s.jstar, s.mu0,
+            st.c0, st.v0, st.alpha_c,
+        )  # fmt: skip
+
+    def integrate(self, advect):
+        """E_iw at tau+1 and iw_diss; ``advect(energy, tendency, superbee)`` advects a
+        W-point quantity (the TKE's W-grid advection)."""
+        if not self.on:
+            return
+        m = self.model
+        st, s, d, b, g = m.state, m.settings, m.dev, m.backend, m.grid
+        tau, taup1 = st.tau, st.taup1
+        b.launch(
+            KI.idemix_vertical_step, g.box2(),
+            st.E_iw[tau], st.iw_forcing, st.forc_iw_bottom, st.forc_iw_surface, st.c0,
+            st.alpha_c, d.kbot, d.dzt, d.dzw, s.dt_tracer, s.tau_v, st.column_work,
+            st.E_iw[taup1], st.iw_diss,
+        )  # fmt: skip
+        if s.enable_idemix_hor_diffusion:
+            b.launch(
+                KI.idemix_lateral_propagation, g.box(),
+                st.E_iw[tau], st.v0, d.maskU, d.maskV, d.maskW, d.dxt, d.dxu, d.dyt, d.dyu,
+                d.cost, d.cosu, s.tau_h, s.dt_tracer, st.E_iw[taup1],
+            )  # fmt: skip
+        if self.advection:
+            advect(st.E_iw, st.dE_iw, s.enable_idemix_superbee_advection)
+        m.fill_halo(st.E_iw[taup1])
