@@ -13,7 +13,11 @@ MASK_OF = {"T": "maskT", "U": "maskU", "V": "maskV", "W": "maskW", "T2": "maskT"
 
 
 def output_names(state):
-    return tuple(state.tracers) + OUTPUT_FIELDS
+    """The tracers, ``OUTPUT_FIELDS`` and every other allocated field marked ``output``
+    (those of the closures that are switched on: TKE, its mixing length, IDEMIX's E_iw)."""
+    names = tuple(state.tracers) + OUTPUT_FIELDS
+    marked = tuple(n for n, var in state.variables.items() if var.output and n not in names)
+    return names + marked
 
 
 def describe(state, name):

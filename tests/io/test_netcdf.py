@@ -37,7 +37,10 @@ def test_snapshot_matches_state(example_setup, tmp_path):
         # decoded time: the noleap calendar starts on 0001-01-01, so day 2 is Jan 3
         assert [t.day for t in ds["time"].values] == [1, 2, 3]
         last = {name: ds[name].values[-1] for name in ds.data_vars}
-    for name, mask in (("temp", "maskT"), ("salt", "maskT"), ("u", "maskU"), ("v", "maskV")):
+    fields_and_masks = [("temp", "maskT"), ("salt", "maskT"), ("u", "maskU"), ("v", "maskV")]
+    # the ACC setup's TKE closure: its fields marked for output are written too
+    fields_and_masks += [("tke", "maskW"), ("mxl", "maskW")]
+    for name, mask in fields_and_masks:
         wet = interior3(model, mask)
         np.testing.assert_array_equal(last[name][wet], model.state.get(name)[wet], err_msg=name)
         assert np.all(np.isnan(last[name][~wet])), f"{name}: land must be missing"
