@@ -70,8 +70,8 @@ class VerticalMixing:
 
     @property
     def friction_box(self):
-        """Columns the implicit vertical friction must cover: one ring more to the west and
-        south with TKE, whose shear production averages the faces on both sides."""
+        """Columns the implicit vertical friction must cover: with TKE one ring around the
+        block, since the shear production averages the faces west and south too."""
         return self.model.grid.box2(1 if self.tke else 0)
 
     def shear_production(self):
