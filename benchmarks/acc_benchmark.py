@@ -5,8 +5,10 @@ STREAM triad bandwidth measured in the same run.
 Configuration of Veros's ACC benchmark (shared physics-facts.md, section L): the ACC setup
 of examples/acc.py on a 120 x 80 degree domain with dxt = 120/nx deg, dyt = 80/ny deg,
 uniform dzt = 4000/nz m, dt_mom = dt_tracer = 600 s and the pressure method with a free
-surface (Veros: enable_streamfunction=False); diagnostics off. Physics this model has not
-got yet (TKE, EKE, IDEMIX, isoneutral mixing/GM, TEOS-10) is not run: see the README.
+surface (Veros: enable_streamfunction=False); diagnostics off. Of its physics this model
+runs TKE (kappaH_min 0, no kappaH profile, constant Prandtl number 10, as the benchmark),
+IDEMIX (lateral propagation, superbee advection) and the TEOS-10 density; EKE and
+isoneutral mixing/GM do not exist yet (the README says what that means for the ratios).
 
 Usage: ``python benchmarks/acc_benchmark.py [--sizes 60x40x30,120x80x30] [--steps 20]``.
 Bytes per launch: see ``profiling.py`` (every array argument once over the launched box).
@@ -57,6 +59,10 @@ def bench_setup(external_mode: str = "free_surface"):
             s.nx, s.ny, s.nz = nx, ny, nz
             s.dt_mom = s.dt_tracer = 600.0
             s.external_mode = external_mode
+            s.eq_of_state = "teos10"
+            s.kappaH_min, s.enable_kappaH_profile, s.enable_Prandtl_tke = 0.0, False, False
+            s.enable_idemix = True
+            s.enable_idemix_hor_diffusion = s.enable_idemix_superbee_advection = True
             s.snapshot_frequency = 0.0
             s.averages_frequency = 0.0
             s.check_interval = 10**9
