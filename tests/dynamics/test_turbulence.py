@@ -20,6 +20,19 @@ SMALL = {"nx": 4, "ny": 42}
 BUDGET_TOLERANCE = 1e-12
 
 
+def column_integral(grid):
+    """(sum over a column's wet W levels of a field times dzw, the top box half as thick;
+    the mask of wet columns)."""
+    thickness = grid.dzw.copy()
+    thickness[-1] *= 0.5
+    level_wet = grid.maskT[(slice(None),) + grid.interior] > 0
+
+    def column(values):
+        return np.einsum("kji,k->ji", np.where(level_wet, values, 0.0), thickness)
+
+    return column, grid.kbot[grid.interior] > 0
+
+
 @pytest.fixture(scope="module")
 def acc_after_ten_days():
     model = Model(load_setup(EXAMPLES / "acc.py")(), backend="cpu", settings=SMALL)
@@ -37,14 +50,7 @@ def test_tke_budget_closes_in_every_column(acc_after_ten_days):
     before = st.get("tke")
     model.step()
     after = st.get("tke")  # the new level is tau after the rotation
-    thickness = g.dzw.copy()
-    thickness[-1] *= 0.5
-    wet = g.kbot[g.interior] > 0
-    level_wet = g.maskT[(slice(None),) + g.interior] > 0
-
-    def column(values):
-        return np.einsum("kji,k->ji", np.where(level_wet, values, 0.0), thickness)
-
+    column, wet = column_integral(g)
     sources = column(st.get("K_diss_v") - st.get("P_diss_v") - st.get("tke_diss"))
     surface = st.get("forc_tke_surface") + st.get("tke_surf_corr")
     change = column(after - before)
@@ -92,14 +98,7 @@ def test_internal_wave_budget_closes_in_every_column(acc_with_idemix):
     st, g, s = model.state, model.grid, model.settings
     before, tke_before = st.get("E_iw"), st.get("tke")
     model.step()
-    thickness = g.dzw.copy()
-    thickness[-1] *= 0.5
-    wet = g.kbot[g.interior] > 0
-    level_wet = g.maskT[(slice(None),) + g.interior] > 0
-
-    def column(values):
-        return np.einsum("kji,k->ji", np.where(level_wet, values, 0.0), thickness)
-
+    column, wet = column_integral(g)
     after = st.get("E_iw")
     change = column(after - before)
     fluxes = st.get("forc_iw_bottom") + st.get("forc_iw_surface")
