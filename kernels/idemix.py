@@ -12,6 +12,7 @@ top half box. The dissipation alpha_c max(E^n, 0) E^{n+1} heats nothing: it feed
 from math import acosh, asin, exp, pi, sqrt
 
 from .core import column_kernel, kernel, stencil
+from .tridiagonal import back_substitute, eliminate_row
 
 
 @stencil
@@ -72,7 +73,6 @@ def idemix_vertical_step(
     nz = energy.shape[0]
     k0 = kbot[j, i] - 1
     if k0 >= 0:
-        pivot = 1.0
         for k in range(k0, nz):
             delta_below = 0.0
             if k > k0:
@@ -94,15 +94,8 @@ def idemix_vertical_step(
                 rhs += dt * forc_iw_bottom[j, i] / dzw[k]
             elif k == nz - 1:
                 rhs += dt * forc_iw_surface[j, i] / (0.5 * dzw[k])
-            if k > k0:
-                pivot = diagonal - lower * work[k - 1, j, i]
-                rhs -= lower * energy_new[k - 1, j, i]
-            else:
-                pivot = diagonal
-            work[k, j, i] = upper / pivot
-            energy_new[k, j, i] = rhs / pivot
-        for k in range(nz - 2, k0 - 1, -1):
-            energy_new[k, j, i] -= work[k, j, i] * energy_new[k + 1, j, i]
+            eliminate_row(k, k0, j, i, lower, upper, diagonal, rhs, work, energy_new)
+        back_substitute(j, i, k0, nz, work, energy_new)
     for k in range(nz):
         iw_diss[k, j, i] = alpha_c[k, j, i] * max(0.0, energy[k, j, i]) * energy_new[k, j, i]
 

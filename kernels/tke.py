@@ -18,6 +18,7 @@ from math import atan, pi, sqrt
 
 from .core import column_kernel, kernel, stencil
 from .eos import density_derivatives
+from .tridiagonal import back_substitute, eliminate_row
 
 #: floor of N^2, K_diss_v/kappaM and of kappaM in the ratios below [s-2, m2 s-1]
 TINY = 1e-12
@@ -102,7 +103,6 @@ def tke_vertical_step(
     nz = tke.shape[0]
     k0 = kbot[j, i] - 1
     if k0 >= 0:
-        pivot = 1.0
         for k in range(k0, nz):
             delta_below = 0.0
             if k > k0:
@@ -120,15 +120,8 @@ def tke_vertical_step(
             rhs = tke[k, j, i] + dt * forcing
             if k == nz - 1:
                 rhs += dt * surface_flux[j, i] / (0.5 * dzw[nz - 1])
-            if k > k0:
-                pivot = diagonal - lower * work[k - 1, j, i]
-                rhs -= lower * tke_new[k - 1, j, i]
-            else:
-                pivot = diagonal
-            work[k, j, i] = upper / pivot
-            tke_new[k, j, i] = rhs / pivot
-        for k in range(nz - 2, k0 - 1, -1):
-            tke_new[k, j, i] -= work[k, j, i] * tke_new[k + 1, j, i]
+            eliminate_row(k, k0, j, i, lower, upper, diagonal, rhs, work, tke_new)
+        back_substitute(j, i, k0, nz, work, tke_new)
     for k in range(nz):
         dissipation[k, j, i] = c_eps / mxl[k, j, i] * sqrttke[k, j, i] * tke_new[k, j, i]
     top = tke_new[nz - 1, j, i]

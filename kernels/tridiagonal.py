@@ -48,3 +48,24 @@ def solve_column_transposed(j, i, k0, nz, dz, work, x):
     solve_column(j, i, k0, nz, dz, x, work, x)
     for k in range(k0, nz):
         x[k, j, i] = x[k, j, i] * dz[k]
+
+
+@stencil(inline=False)
+def eliminate_row(k, k0, j, i, lower, upper, diagonal, rhs, work, x):
+    """Forward elimination of row k of a tridiagonal column system whose first row is k0:
+    ``work[k]`` gets the modified upper diagonal, ``x[k]`` the modified right-hand side
+    (rows k0..k-1 must have been eliminated already)."""
+    pivot = diagonal
+    value = rhs
+    if k > k0:
+        pivot = diagonal - lower * work[k - 1, j, i]
+        value = rhs - lower * x[k - 1, j, i]
+    work[k, j, i] = upper / pivot
+    x[k, j, i] = value / pivot
+
+
+@stencil(inline=False)
+def back_substitute(j, i, k0, nz, work, x):
+    """Back substitution on x[k0:nz, j, i] after :func:`eliminate_row` on every row."""
+    for k in range(nz - 2, k0 - 1, -1):
+        x[k, j, i] -= work[k, j, i] * x[k + 1, j, i]
