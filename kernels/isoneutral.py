@@ -1,0 +1,259 @@
+"""Isoneutral (Redi) diffusion and the Gent-McWilliams skew flux in the triad form of
+Griffies et al. (1998) and Griffies (1998), as pyOM2 and Veros discretise them.
+
+A tracer T [T] diffuses along neutral surfaces with diffusivity K_iso [m2 s-1] and is
+stirred by the eddy-induced (GM) skew flux with thickness diffusivity K_gm [m2 s-1]:
+
+    dT/dt = div(K_iso R grad T) + div(K_gm A grad T),
+
+R the small-slope Redi tensor [[1, 0, S_x], [0, 1, S_y], [S_x, S_y, |S|^2]] and A the
+antisymmetric skew tensor [[0, 0, -S_x], [0, 0, -S_y], [S_x, S_y, 0]]. The neutral slope
+S = -(drho/dx) / (drho/dz) is evaluated on triads: each east (north) face pairs one of
+the two T cells beside it with the W face below or above that cell, each top face pairs
+one of its two T cells with the U (V) face west or east (south or north) of it. A slope
+is tapered by 0.5 (1 + tanh((iso_slopec - |S|) / iso_dslope)); in neutral or unstable
+stratification (drho/dz >= 0) S is huge and the taper removes it.
+
+Fluxes of the horizontal components and of the off-diagonal vertical components are
+explicit; the K_33 = K_iso |S|^2 part of the vertical flux is implicit (a tridiagonal
+solve per column). Arrays are [k, j, i], k = 0 the deepest level. The tapered slopes of
+all triads of a cell are ``triads[face, ip * 2 + kr, k, j, i]``: face EAST, NORTH (the
+lateral faces, Veros's Ai_ez, Ai_nz) or TOP_X, TOP_Y (the top face's x and y triads,
+Veros's Ai_bx, Ai_by); ip (jp) picks the T cell or lateral face (west/east, south/north)
+and kr the W face below/above the T cell (for the top face: the T cell below/above it).
+The tensor's diagonal is ``diagonal[0..2]`` = K_11 (east faces), K_22 (north faces),
+K_33 (top faces).
+"""
+
+from math import tanh
+
+from .core import column_kernel, kernel, stencil
+from .eos import density_derivatives
+from .tridiagonal import solve_column
+
+EAST, NORTH, TOP_X, TOP_Y = 0, 1, 2, 3
+#: added to the vertical density gradient in the slope's denominator [kg m-4]
+EPSILON = 1e-20
+
+
+@kernel(radius=0)
+def density_derivatives_at_t(k, j, i, eos, temp, salt, maskT, zt, drdT, drdS):
+    """d rho/d T [kg m-3 K-1] and d rho/d S [kg m-3 (g/kg)-1] at T points, pressure -zt."""
+    d_temp, d_salt = density_derivatives(eos, temp[k, j, i], salt[k, j, i], -zt[k])
+    drdT[k, j, i] = maskT[k, j, i] * d_temp
+    drdS[k, j, i] = maskT[k, j, i] * d_salt
+
+
+@stencil
+def tapered(slope, iso_slopec, iso_dslope):
+    """The taper factor 0.5 (1 + tanh((iso_slopec - |S|) / iso_dslope)) of slope S."""
+    return 0.5 * (1.0 + tanh((-abs(slope) + iso_slopec) / iso_dslope))
+
+
+@stencil
+def neutral_slope(drho_horizontal, drho_vertical):
+    """S = -drho_h / (min(0, drho_z) - 1e-20): finite only in stable stratification."""
+    return -drho_horizontal / (min(0.0, drho_vertical) - EPSILON)
+
+
+@stencil
+def gradient_x(field, k, j, i, maskU, dxu, cost):
+    """d field/dx on the east face of cell (k, j, i)."""
+    return maskU[k, j, i] * (field[k, j, i + 1] - field[k, j, i]) / (dxu[i] * cost[j])
+
+
+@stencil
+def gradient_y(field, k, j, i, maskV, dyu):
+    """d field/dy on the north face of cell (k, j, i)."""
+    return maskV[k, j, i] * (field[k, j + 1, i] - field[k, j, i]) / dyu[j]
+
+
+@stencil
+def gradient_z(field, k, j, i, maskW, dzw):
+    """d field/dz on the top face of cell (k, j, i); 0 at the surface."""
+    if k == field.shape[0] - 1:
+        return 0.0
+    return maskW[k, j, i] * (field[k + 1, j, i] - field[k, j, i]) / dzw[k]
+
+
+@stencil
+def face_average(K, k, j, i, j2, i2):
+    """K averaged over the T cells (j, i), (j2, i2) at levels k and k-1 (level 0 alone at
+    the bottom): the diffusivity of the face between the two columns at level k."""
+    if k == 0:
+        return 0.5 * (K[0, j, i] + K[0, j2, i2])
+    return 0.25 * (K[k, j, i] + K[k - 1, j, i] + K[k, j2, i2] + K[k - 1, j2, i2])
+
+
+@stencil
+def lateral_face_triads(
+    k, j, i, j2, i2, temp, salt, drdT, drdS, K_iso, mask, grad_temp, grad_salt,
+    maskW, dzw, dzt, K_iso_steep, iso_slopec, iso_dslope, triads, face,
+):  # fmt: skip
+    """The four triad slopes (tapered, masked) of the lateral ``face`` between T cells
+    (j, i) and (j2, i2) at level k into ``triads``, given the face's gradients of temp and
+    salt; returns its diagonal diffusivity K_11 (or K_22) =
+    sum dzw max(K_iso_steep, K taper) / (4 dzt)."""
+    diffusivity = face_average(K_iso, k, j, i, j2, i2)
+    total = 0.0
+    for kr in range(2):
+        for ip in range(2):
+            if kr == 0 and k == 0:
+                triads[face, ip * 2 + kr, k, j, i] = 0.0
+                continue
+            jc, ic = (j, i) if ip == 0 else (j2, i2)
+            kw = k - 1 + kr
+            d_temp, d_salt = drdT[k, jc, ic], drdS[k, jc, ic]
+            horizontal = d_temp * grad_temp + d_salt * grad_salt
+            vertical = d_temp * gradient_z(temp, kw, jc, ic, maskW, dzw) + d_salt * gradient_z(
+                salt, kw, jc, ic, maskW, dzw
+            )
+            slope = neutral_slope(horizontal, vertical)
+            taper = tapered(slope, iso_slopec, iso_dslope)
+            total += dzw[kw] * mask[k, j, i] * max(K_iso_steep, diffusivity * taper)
+            triads[face, ip * 2 + kr, k, j, i] = taper * slope * mask[k, j, i]
+    return total / (4.0 * dzt[k])
+
+
+@kernel(radius=1)
+def isoneutral_tensor(
+    k, j, i, temp, salt, drdT, drdS, K_iso, maskU, maskV, maskW, dxt, dxu, dyt, dyu, dzt,
+    dzw, cost, cosu, K_iso_steep, iso_slopec, iso_dslope, triads, diagonal,
+):  # fmt: skip
+    """Triad slopes and the diagonal of the diffusion tensor around cell (k, j, i) from
+    temp, salt at tau: on its east face K_11 [m2 s-1], on its north face K_22, on its top
+    face K_33 = sum K_iso taper S^2 (dxu / (4 dxt) over x triads, cosu dyu / (4 cost dyt)
+    over y triads), 0 at the surface."""
+    diagonal[0, k, j, i] = lateral_face_triads(
+        k, j, i, j, i + 1, temp, salt, drdT, drdS, K_iso, maskU,
+        gradient_x(temp, k, j, i, maskU, dxu, cost), gradient_x(salt, k, j, i, maskU, dxu, cost),
+        maskW, dzw, dzt, K_iso_steep, iso_slopec, iso_dslope, triads, EAST,
+    )  # fmt: skip
+    diagonal[1, k, j, i] = lateral_face_triads(
+        k, j, i, j + 1, i, temp, salt, drdT, drdS, K_iso, maskV,
+        gradient_y(temp, k, j, i, maskV, dyu), gradient_y(salt, k, j, i, maskV, dyu),
+        maskW, dzw, dzt, K_iso_steep, iso_slopec, iso_dslope, triads, NORTH,
+    )  # fmt: skip
+    if k == temp.shape[0] - 1:
+        for n in range(4):
+            triads[TOP_X, n, k, j, i] = 0.0
+            triads[TOP_Y, n, k, j, i] = 0.0
+        diagonal[2, k, j, i] = 0.0
+        return
+    sum_x = 0.0
+    sum_y = 0.0
+    for kr in range(2):
+        level = k + kr
+        d_temp, d_salt = drdT[level, j, i], drdS[level, j, i]
+        vertical = d_temp * gradient_z(temp, k, j, i, maskW, dzw) + d_salt * gradient_z(
+            salt, k, j, i, maskW, dzw
+        )
+        for ip in range(2):
+            face = i - 1 + ip
+            horizontal = d_temp * gradient_x(temp, level, j, face, maskU, dxu, cost)
+            horizontal += d_salt * gradient_x(salt, level, j, face, maskU, dxu, cost)
+            slope = neutral_slope(horizontal, vertical)
+            taper = tapered(slope, iso_slopec, iso_dslope)
+            sum_x += dxu[face] * K_iso[k, j, i] * taper * slope**2 * maskW[k, j, i]
+            triads[TOP_X, ip * 2 + kr, k, j, i] = taper * slope * maskW[k, j, i]
+        for jp in range(2):
+            face = j - 1 + jp
+            horizontal = d_temp * gradient_y(temp, level, face, i, maskV, dyu)
+            horizontal += d_salt * gradient_y(salt, level, face, i, maskV, dyu)
+            slope = neutral_slope(horizontal, vertical)
+            taper = tapered(slope, iso_slopec, iso_dslope)
+            sum_y += cosu[face] * dyu[face] * K_iso[k, j, i] * taper * slope**2 * maskW[k, j, i]
+            triads[TOP_Y, jp * 2 + kr, k, j, i] = taper * slope * maskW[k, j, i]
+    diagonal[2, k, j, i] = sum_x / (4.0 * dxt[i]) + sum_y / (4.0 * dyt[j] * cost[j])
+
+
+@stencil
+def vertical_difference(tracer, k, j, i, kr):
+    """T(k + kr) - T(k + kr - 1) in column (j, i), 0 beyond the bottom or the surface."""
+    upper = min(k + kr, tracer.shape[0] - 1)
+    lower = max(k + kr - 1, 0)
+    return tracer[upper, j, i] - tracer[lower, j, i]
+
+
+@stencil
+def lateral_triad_flux(tracer, K_iso, K_gm, triads, face, k, j, i, j2, i2, iso, skew, dzt):
+    """sum over the triads of the lateral ``face`` of K1 Ai (vertical difference) /
+    (4 dzt), with K1 = iso K_iso - skew K_gm averaged onto the face."""
+    diffusivity = iso * face_average(K_iso, k, j, i, j2, i2)
+    diffusivity -= skew * face_average(K_gm, k, j, i, j2, i2)
+    total = 0.0
+    for kr in range(2):
+        for ip in range(2):
+            jc, ic = (j, i) if ip == 0 else (j2, i2)
+            slope = triads[face, ip * 2 + kr, k, j, i]
+            total += diffusivity * slope * vertical_difference(tracer, k, jc, ic, kr)
+    return total / (4.0 * dzt[k])
+
+
+@kernel(radius=1)
+def isoneutral_fluxes(
+    k, j, i, tracer, K_iso, K_gm, iso, skew, triads, diagonal, dxt, dxu, dyt, dyu, dzt,
+    cost, cosu, flux_east, flux_north, flux_top,
+):  # fmt: skip
+    """Isoneutral (``iso`` = 1) or skew (``skew`` = 1) fluxes of ``tracer`` at tau through
+    the east, north and top faces of cell (k, j, i) [T m s-1] (the north flux times cosu).
+    Lateral: triad terms with K1 = iso K_iso - skew K_gm plus iso K_11 dT/dx; top: triad
+    terms with K2 = iso K_iso + skew K_gm (the K_31 and K_32 parts; K_33 is left to the
+    implicit solve), 0 at the surface."""
+    east = lateral_triad_flux(tracer, K_iso, K_gm, triads, EAST, k, j, i, j, i + 1, iso, skew, dzt)
+    north = lateral_triad_flux(
+        tracer, K_iso, K_gm, triads, NORTH, k, j, i, j + 1, i, iso, skew, dzt
+    )
+    if iso:
+        east += (tracer[k, j, i + 1] - tracer[k, j, i]) / (cost[j] * dxu[i]) * diagonal[0, k, j, i]
+        north += (tracer[k, j + 1, i] - tracer[k, j, i]) / dyu[j] * diagonal[1, k, j, i]
+    flux_east[k, j, i] = east
+    flux_north[k, j, i] = cosu[j] * north
+    if k == tracer.shape[0] - 1:
+        flux_top[k, j, i] = 0.0
+        return
+    diffusivity = iso * K_iso[k, j, i] + skew * K_gm[k, j, i]
+    sum_x = 0.0
+    for ip in range(2):
+        for kr in range(2):
+            level = k + kr
+            difference = tracer[level, j, i + ip] - tracer[level, j, i - 1 + ip]
+            sum_x += diffusivity * triads[TOP_X, ip * 2 + kr, k, j, i] / cost[j] * difference
+    sum_y = 0.0
+    for jp in range(2):
+        for kr in range(2):
+            level = k + kr
+            difference = tracer[level, j + jp, i] - tracer[level, j - 1 + jp, i]
+            sum_y += (
+                diffusivity * triads[TOP_Y, jp * 2 + kr, k, j, i] * cosu[j - 1 + jp] * difference
+            )
+    flux_top[k, j, i] = sum_x / (4.0 * dxt[i]) + sum_y / (4.0 * dyt[j] * cost[j])
+
+
+@kernel(radius=1)
+def isoneutral_update(
+    k, j, i, flux_east, flux_north, flux_top, maskT, dxt, dyt, dzt, cost, dt, tracer_new
+):  # fmt: skip
+    """tracer_new += dt maskT div(F) [T] from the face fluxes of :func:`isoneutral_fluxes`
+    (no flux through the bottom)."""
+    lateral = maskT[k, j, i] * (
+        (flux_east[k, j, i] - flux_east[k, j, i - 1]) / (cost[j] * dxt[i])
+        + (flux_north[k, j, i] - flux_north[k, j - 1, i]) / (cost[j] * dyt[j])
+    )
+    below = flux_top[k - 1, j, i] if k > 0 else 0.0
+    vertical = maskT[k, j, i] * (flux_top[k, j, i] - below) / dzt[k]
+    tracer_new[k, j, i] += dt * (lateral + vertical)
+
+
+@column_kernel(radius=0)
+def isoneutral_vertical_step(j, i, diagonal, kbot, dzt, dzw, dt, work, tracer_new):
+    """Backward-Euler diffusion with K_33 = diagonal[2] [m2 s-1] in place on a wet column
+    of tracer_new: (1 - dt d/dz K_33 d/dz) T^{n+1} = T*, no flux through the bottom or the
+    surface."""
+    kb = kbot[j, i]
+    if kb == 0:
+        return
+    nz = tracer_new.shape[0]
+    for k in range(nz - 1):
+        work[k, j, i] = dt / dzw[k] * diagonal[2, k, j, i]
+    solve_column(j, i, kb - 1, nz, dzt, tracer_new, work, tracer_new)

@@ -1,0 +1,168 @@
+"""Isoneutral diffusion and the GM skew flux against Veros (isoneutral_diffusion_pre and
+isoneutral_diffusion_kernel), from the same temperature and salinity on the ACC grid.
+
+The state is the ACC's stratification with noise of a few kelvin and 0.5 g/kg, so that
+the slopes cover the taper's whole range (untapered, tapered, removed) and some columns
+are unstable. K_iso and K_gm vary in space (as EKE makes them). Target: 1e-10 relative
+per routine (max |ours - Veros| / max |Veros|) on the cells Veros computes.
+"""
+
+import numpy as np
+import pytest
+from veros_pair import acc_pair, interior, ours_layout, relative_difference
+
+from ocean.backends import get_backend
+from ocean.dynamics.tracers import EOS_TYPES
+from ocean.kernels import isoneutral as KI
+
+ROUTINE_TOLERANCE = 1e-10
+#: Veros's triad arrays, the face kind each is ours, and the part of Veros's index space
+#: it computes (its halo is 2 cells: east faces from the western halo's face on)
+TRIADS = {
+    "Ai_ez": (KI.EAST, np.s_[1:-2, 2:-2]),
+    "Ai_nz": (KI.NORTH, np.s_[2:-2, 1:-2]),
+    "Ai_bx": (KI.TOP_X, np.s_[2:-2, 2:-2]),
+    "Ai_by": (KI.TOP_Y, np.s_[2:-2, 2:-2]),
+}
+DIAGONAL = {"K_11": (0, np.s_[1:-2, 2:-2]), "K_22": (1, np.s_[2:-2, 1:-2]), "K_33": (2, None)}
+
+
+@pytest.fixture(scope="module", params=["nonlinear_vallis", "teos10"])
+def pair(request):
+    return acc_pair(nx=8, ny=42, eq_of_state=request.param, enable_conserve_energy=False)
+
+
+def random_state(pair, seed):
+    from veros.core.operators import at, update
+
+    rng = np.random.default_rng(seed)
+    vs = pair.vs
+    shape = vs.temp.shape[:3]
+    with vs.unlock():
+        temp = vs.temp[..., vs.tau] + rng.uniform(-3.0, 3.0, shape) * vs.maskT
+        salt = vs.salt[..., vs.tau] + rng.uniform(-0.5, 0.5, shape) * vs.maskT
+        for level in range(3):
+            vs.temp = update(vs.temp, at[..., level], temp)
+            vs.salt = update(vs.salt, at[..., level], salt)
+        vs.K_iso = rng.uniform(500.0, 1500.0, shape)
+        vs.K_gm = rng.uniform(500.0, 1500.0, shape)
+
+
+def our_tensor(pair):
+    vs, s = pair.vs, pair.veros.settings
+    grid, backend = pair.ours.grid, get_backend("cpu")
+    shape = vs.temp.shape[:3][::-1]
+    temp, salt = (ours_layout(getattr(vs, n)[..., vs.tau]) for n in ("temp", "salt"))
+    drdT, drdS = np.zeros(shape), np.zeros(shape)
+    backend.launch(
+        KI.density_derivatives_at_t, grid.box(grid.h),
+        EOS_TYPES[pair.ours.settings.eq_of_state], temp, salt, ours_layout(vs.maskT), vs.zt,
+        drdT, drdS,
+    )  # fmt: skip
+    triads, diagonal = np.zeros((4, 4) + shape), np.zeros((3,) + shape)
+    backend.launch(
+        KI.isoneutral_tensor, grid.box(1),
+        temp, salt, drdT, drdS, ours_layout(vs.K_iso),
+        *(ours_layout(getattr(vs, n)) for n in ("maskU", "maskV", "maskW")),
+        vs.dxt, vs.dxu, vs.dyt, vs.dyu, vs.dzt, vs.dzw, vs.cost, vs.cosu,
+        s.K_iso_steep, s.iso_slopec, s.iso_dslope, triads, diagonal,
+    )  # fmt: skip
+    return triads, diagonal
+
+
+def triads_as_veros(pair, triads, face):
+    """ours [ip * 2 + kr, k, j, i] as Veros's [i, j, k, ip, kr]."""
+    veros = pair.as_veros(triads[face])  # [i, j, ip * 2 + kr, k]
+    nx, ny, _, nz = veros.shape
+    return np.moveaxis(veros.reshape(nx, ny, 2, 2, nz), 4, 2)
+
+
+def test_settings_are_the_acc_benchmarks(pair):
+    s = pair.veros.settings
+    assert (s.K_iso_steep, s.iso_slopec, s.iso_dslope) == (500.0, 0.01, 0.005)
+    assert s.enable_neutral_diffusion and s.enable_skew_diffusion
+
+
+def test_isoneutral_tensor(pair):
+    from veros.core import isoneutral
+
+    random_state(pair, seed=41)
+    theirs = isoneutral.isoneutral_diffusion_pre(pair.veros)
+    triads, diagonal = our_tensor(pair)
+    for name, (face, cells) in TRIADS.items():
+        ours = triads_as_veros(pair, triads, face)[cells]
+        difference = relative_difference(ours, getattr(theirs, name)[cells])
+        assert difference <= ROUTINE_TOLERANCE, (name, difference)
+    for name, (n, cells) in DIAGONAL.items():
+        cells = cells or np.s_[2:-2, 2:-2]
+        ours = pair.as_veros(diagonal[n])[cells]
+        difference = relative_difference(ours, getattr(theirs, name)[cells])
+        assert difference <= ROUTINE_TOLERANCE, (name, difference)
+    # the noise reached every branch of the taper: slopes kept whole (|S| well below
+    # iso_slopec), tapered (|taper S| near it) and removed (0 on wet faces)
+    wet = np.broadcast_to(pair.vs.maskU[1:-2, 2:-2, :, None, None], theirs.Ai_ez[1:-2, 2:-2].shape)
+    wet = wet.copy()
+    wet[:, :, 0, :, 0] = 0  # no W face below the bottom level: 0 by construction
+    slopes = np.abs(theirs.Ai_ez[1:-2, 2:-2])[wet > 0]
+    slopec = pair.veros.settings.iso_slopec
+    assert (slopes == 0).any() and (slopes < 0.1 * slopec).any() and (slopes > 0.5 * slopec).any()
+
+
+def our_tracer_step(pair, name, triads, diagonal):
+    """Iso explicit, iso implicit (K_33), skew explicit on ``name`` at tau+1, as Veros
+    calls them; returns the tracer after the iso part and after the skew part."""
+    vs, s = pair.vs, pair.veros.settings
+    grid, backend = pair.ours.grid, get_backend("cpu")
+    shape = vs.temp.shape[:3][::-1]
+    tracer = ours_layout(getattr(vs, name)[..., vs.tau])
+    new = ours_layout(getattr(vs, name)[..., vs.taup1])
+    fluxes = [np.zeros(shape) for _ in range(3)]
+    metrics = (vs.dxt, vs.dxu, vs.dyt, vs.dyu, vs.dzt, vs.cost, vs.cosu)
+    K_iso, K_gm = ours_layout(vs.K_iso), ours_layout(vs.K_gm)
+    after = []
+    for iso, skew in ((1.0, 0.0), (0.0, 1.0)):
+        backend.launch(
+            KI.isoneutral_fluxes, grid.box(1),
+            tracer, K_iso, K_gm, iso, skew, triads, diagonal, *metrics, *fluxes,
+        )  # fmt: skip
+        backend.launch(
+            KI.isoneutral_update, grid.box(),
+            *fluxes, ours_layout(vs.maskT), vs.dxt, vs.dyt, vs.dzt, vs.cost, s.dt_tracer, new,
+        )  # fmt: skip
+        if iso:
+            backend.launch(
+                KI.isoneutral_vertical_step, grid.box2(),
+                diagonal, ours_layout(vs.kbot), vs.dzt, vs.dzw, s.dt_tracer, np.zeros(shape), new,
+            )  # fmt: skip
+        after.append(new.copy())
+    return after
+
+
+@pytest.mark.parametrize("name", ["temp", "salt"])
+def test_isoneutral_and_skew_diffusion(pair, name):
+    from veros.core import isoneutral
+    from veros.core.isoneutral.diffusion import isoneutral_diffusion_kernel
+    from veros.core.operators import at, update
+
+    random_state(pair, seed=42)
+    vs = pair.vs
+    with vs.unlock():
+        vs.update(isoneutral.isoneutral_diffusion_pre(pair.veros))
+        # tau+1 holds the tracer after advection and lateral diffusion: take another field
+        shifted = getattr(vs, name)[..., vs.tau] * 0.999
+        setattr(vs, name, update(getattr(vs, name), at[..., vs.taup1], shifted))
+    triads, diagonal = our_tensor(pair)
+    ours = our_tracer_step(pair, name, triads, diagonal)
+    istemp = name == "temp"
+    start = getattr(vs, name)[..., vs.taup1]
+    with vs.unlock():
+        for stage, iso in enumerate((True, False)):
+            out = isoneutral_diffusion_kernel(pair.veros, getattr(vs, name), istemp, iso=iso)
+            setattr(vs, name, getattr(out, name))
+            theirs = interior(getattr(vs, name)[..., vs.taup1])
+            difference = relative_difference(interior(pair.as_veros(ours[stage])), theirs)
+            assert difference <= ROUTINE_TOLERANCE, (stage, difference)
+            # each part changed the tracer: the comparison saw a diffusion, not a copy
+            change = np.abs(theirs - interior(start)).max()
+            assert change > 1e-6 * np.abs(theirs).max(), stage
+            start = getattr(vs, name)[..., vs.taup1]
