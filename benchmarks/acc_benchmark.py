@@ -7,8 +7,9 @@ of examples/acc.py on a 120 x 80 degree domain with dxt = 120/nx deg, dyt = 80/n
 uniform dzt = 4000/nz m, dt_mom = dt_tracer = 600 s and the pressure method with a free
 surface (Veros: enable_streamfunction=False); diagnostics off. Of its physics this model
 runs TKE (kappaH_min 0, no kappaH profile, constant Prandtl number 10, as the benchmark),
-IDEMIX (lateral propagation, superbee advection) and the TEOS-10 density; EKE and
-isoneutral mixing/GM do not exist yet (the README says what that means for the ratios).
+IDEMIX (lateral propagation, superbee advection), isoneutral diffusion with the GM skew
+flux (K_iso = K_gm = 1000 m2/s) and the TEOS-10 density; EKE does not exist yet (the
+README says what that means for the ratios).
 
 Usage: ``python benchmarks/acc_benchmark.py [--sizes 60x40x30,120x80x30] [--steps 20]``.
 Bytes per launch: see ``profiling.py`` (every array argument once over the launched box).

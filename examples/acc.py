@@ -42,7 +42,9 @@ class ACC(Setup):
         s.kappaM_min, s.kappaH_min = 2e-4, 2e-5
         s.enable_kappaH_profile = True
         s.kappaM_0, s.kappaH_0 = 1e-3, 2e-5  # used with -s enable_tke false
-        s.K_h = 1000.0  # stand-in for isoneutral diffusion + GM with K_iso = K_gm = 1000
+        s.enable_neutral_diffusion, s.enable_skew_diffusion = True, True
+        s.K_iso_0, s.K_iso_steep, s.K_gm_0 = 1000.0, 500.0, 1000.0
+        s.iso_dslope, s.iso_slopec = 0.005, 0.01
         s.tracer_advection = "superbee"
         s.snapshot_frequency = 10 * DAY
         s.averages_frequency = 365 * DAY

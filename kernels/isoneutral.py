@@ -96,13 +96,12 @@ def lateral_face_triads(
     sum dzw max(K_iso_steep, K taper) / (4 dzt)."""
     diffusivity = face_average(K_iso, k, j, i, j2, i2)
     total = 0.0
-    for kr in range(2):
+    for n in range(2):
+        triads[face, n * 2, k, j, i] = 0.0  # no W face below the bottom level
+    for kr in range(1 if k == 0 else 0, 2):
+        kw = k - 1 + kr
         for ip in range(2):
-            if kr == 0 and k == 0:
-                triads[face, ip * 2 + kr, k, j, i] = 0.0
-                continue
             jc, ic = (j, i) if ip == 0 else (j2, i2)
-            kw = k - 1 + kr
             d_temp, d_salt = drdT[k, jc, ic], drdS[k, jc, ic]
             horizontal = d_temp * grad_temp + d_salt * grad_salt
             vertical = d_temp * gradient_z(temp, kw, jc, ic, maskW, dzw) + d_salt * gradient_z(

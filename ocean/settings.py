@@ -185,6 +185,21 @@ SETTINGS: dict[str, Setting] = {
         False, bool, "", "IDEMIX: superbee advection of E_iw"
     ),
     "enable_idemix_upwind_advection": Setting(False, bool, "", "IDEMIX: upwind advection"),
+    # isoneutral (Redi) diffusion and the GM skew flux (Griffies et al. 1998 triads, as
+    # pyOM2/Veros; defaults as Veros)
+    "enable_neutral_diffusion": Setting(
+        False, bool, "", "isoneutral (Redi) diffusion of the tracers, K_iso along neutral slopes"
+    ),
+    "enable_skew_diffusion": Setting(
+        False, bool, "", "Gent-McWilliams skew flux with K_gm (needs enable_neutral_diffusion)"
+    ),
+    "K_iso_0": Setting(0.0, float, "m2 s-1", "isoneutral diffusivity", low=0.0),
+    "K_iso_steep": Setting(
+        0.0, float, "m2 s-1", "floor of the lateral diffusivity where slopes are tapered", low=0.0
+    ),
+    "K_gm_0": Setting(0.0, float, "m2 s-1", "GM thickness diffusivity", low=0.0),
+    "iso_slopec": Setting(1e-3, float, "1", "isoneutral slope at the taper's midpoint", low=0.0),
+    "iso_dslope": Setting(8e-4, float, "1", "width of the slope taper", low=1e-12),
     "passive_tracers": Setting((), tuple, "", "names of passive tracers (e.g. 'age dye')"),
     "enable_sponge": Setting(False, bool, "", "allocate sponge (interior restoring) fields"),
     "eq_of_state": Setting(

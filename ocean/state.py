@@ -10,6 +10,7 @@ import numpy as np
 
 from .variables import (
     IDEMIX,
+    ISONEUTRAL,
     SPONGE,
     TKE,
     TRACER_FORCING,
@@ -42,6 +43,8 @@ class State:
             self.variables.update(TKE)
         if settings.enable_idemix:
             self.variables.update(IDEMIX)
+        if settings.enable_neutral_diffusion:
+            self.variables.update(ISONEUTRAL)
         if any(
             settings[f"enable_{name}_{scheme}_advection"]
             for name in ("tke", "idemix")

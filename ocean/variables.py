@@ -92,6 +92,12 @@ IDEMIX: dict[str, Var] = {
     "forc_iw_surface": Var("T2", "m3 s-3", "internal-wave energy flux at the surface"),
 }
 
+#: isoneutral mixing's diffusivities, allocated when ``enable_neutral_diffusion`` is set
+ISONEUTRAL: dict[str, Var] = {
+    "K_iso": Var("T", "m2 s-1", "isoneutral diffusivity", None, 1, True),
+    "K_gm": Var("T", "m2 s-1", "GM thickness diffusivity", None, 1, True),
+}
+
 #: advection of W-point quantities, allocated with TKE advection
 WGRID_ADVECTION: dict[str, Var] = {
     "u_wgrid": Var("W", "m s-1", "zonal velocity on the W grid"),

@@ -37,7 +37,10 @@ DIFFERENTIABLE = {
 }
 
 #: switches whose physics has no adjoint kernels yet, with why
-WITHOUT_ADJOINT = {"enable_tke": "the TKE closure has no adjoint kernels yet"}
+WITHOUT_ADJOINT = {
+    "enable_tke": "the TKE closure has no adjoint kernels yet",
+    "enable_neutral_diffusion": "isoneutral diffusion has no adjoint kernels yet",
+}
 
 
 def check_differentiable(settings):

@@ -6,6 +6,8 @@ from ocean.kernels import advection as KA
 from ocean.kernels import eos as KE
 from ocean.kernels import tracers as KT
 
+from .isoneutral import IsoneutralMixing
+
 ADVECTION_SCHEMES = {"centred": 0, "superbee": 1, "dst3": 2, "dst3_limited": 3}
 EOS_TYPES = {
     "linear": 0,
@@ -39,8 +41,10 @@ class Tracers:
         # stands in for the sponge's rate and target when it is off (never read then);
         # an array nothing writes, so a recorded step never copies it
         self.no_sponge = None if self.sponge else model.backend.zeros((1, 1, 1))
+        self.isoneutral = IsoneutralMixing(model, self.eos)
 
     def step(self):
+        self.isoneutral.prepare()
         for name in self.model.state.tracers:
             self.step_tracer(name)
 
@@ -64,6 +68,7 @@ class Tracers:
             t[taup1],
         )  # fmt: skip
         m.closures.add_tracer(name, t[taup1], s.dt_tracer)
+        self.isoneutral.apply(name)
         b.launch(
             KT.tracer_vertical_mixing, m.grid.box2(),
             t[tau], st.kappaH, d.kbot, d.dzt, d.dzw, s.dt_tracer,

@@ -1,0 +1,106 @@
+"""Isoneutral (Redi) diffusion and the Gent-McWilliams skew flux in the tracer step.
+
+Veros's order: the slopes and the tensor from temp and salt at tau, once per step; then
+for each tracer, after its advection and lateral diffusion and before its vertical mixing:
+the isoneutral fluxes (explicit), the implicit K_33 solve, the skew fluxes (explicit).
+Both flux passes read the tracer at tau. Passive tracers are mixed the same way (Veros
+has none in its core). K_iso and K_gm are K_iso_0 and K_gm_0 everywhere (Veros without
+EKE).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ocean.errors import SetupError
+from ocean.kernels import isoneutral as KI
+
+#: the triad arrays: 4 kinds of face (east, north, top in x, top in y) x 4 triads
+TRIAD_SHAPE = (4, 4)
+
+
+class IsoneutralMixing:
+    def __init__(self, model, eos):
+        """``eos``: the equation of state's kernel number (``tracers.EOS_TYPES``)."""
+        self.model = model
+        s = model.settings
+        self.on = s.enable_neutral_diffusion
+        if s.enable_skew_diffusion and not self.on:
+            raise SetupError(
+                "enable_skew_diffusion needs enable_neutral_diffusion = True: the skew flux "
+                "uses the isoneutral slopes (as in Veros)"
+            )
+        self.skew = s.enable_skew_diffusion
+        if not self.on:
+            return
+        self.check_slope_limit()
+        st, b, shape = model.state, model.backend, model.grid.shape3
+        b.fill(st.K_iso, s.K_iso_0)
+        b.fill(st.K_gm, s.K_gm_0)
+        self.eos = eos
+        self.drdT, self.drdS = b.zeros(shape), b.zeros(shape)
+        self.triads = b.zeros(TRIAD_SHAPE + shape)
+        self.diagonal = b.zeros((3,) + shape)
+        self.fluxes = tuple(b.zeros(shape) for _ in range(3))
+
+    def check_slope_limit(self):
+        """Griffies et al.'s linear stability limit of the explicit triad fluxes: the
+        steepest slope allowed is min(dx cos(phi) dz, dy dz) / (4 K_iso_0 dt_tracer); a
+        taper that keeps steeper slopes (iso_slopec above it) is refused."""
+        g, s = self.model.grid, self.model.settings
+        h = g.h
+        scale = g.radius * np.pi / 180.0 if g.coord_degree else 1.0
+        cos = np.abs(np.cos(np.deg2rad(g.yt_global[h:-h]))) if g.coord_degree else 1.0
+        dx = np.min(np.asarray(g.dxt, float) * scale) * np.min(cos)
+        dy = np.min(np.asarray(g.dyt, float) * scale)
+        limit = min(dx, dy) * np.min(g.dzt) / (4.0 * s.K_iso_0 * s.dt_tracer + 1e-20)
+        if limit < s.iso_slopec:
+            raise SetupError(
+                f"iso_slopec = {s.iso_slopec} exceeds the steepest isoneutral slope that is "
+                f"stable on this grid with K_iso_0 = {s.K_iso_0} m2/s and dt_tracer = "
+                f"{s.dt_tracer} s: {limit:.3g} (min(dx cos, dy) dz / (4 K_iso_0 dt)); lower "
+                "iso_slopec, K_iso_0 or dt_tracer"
+            )
+
+    def prepare(self):
+        """Slopes and the diagonal of the tensor from temp and salt at tau."""
+        if not self.on:
+            return
+        m = self.model
+        st, s, d, b, g = m.state, m.settings, m.dev, m.backend, m.grid
+        temp, salt = st.temp[st.tau], st.salt[st.tau]
+        b.launch(
+            KI.density_derivatives_at_t, g.box(g.h),
+            self.eos, temp, salt, d.maskT, d.zt, self.drdT, self.drdS,
+        )  # fmt: skip
+        b.launch(
+            KI.isoneutral_tensor, g.box(1),
+            temp, salt, self.drdT, self.drdS, st.K_iso, d.maskU, d.maskV, d.maskW,
+            d.dxt, d.dxu, d.dyt, d.dyu, d.dzt, d.dzw, d.cost, d.cosu,
+            s.K_iso_steep, s.iso_slopec, s.iso_dslope, self.triads, self.diagonal,
+        )  # fmt: skip
+
+    def apply(self, name):
+        """Isoneutral diffusion (and the skew flux) of tracer ``name`` into tau+1."""
+        if not self.on:
+            return
+        m = self.model
+        st, s, d, b, g = m.state, m.settings, m.dev, m.backend, m.grid
+        t = st.arrays[name]
+        new = t[st.taup1]
+        passes = ((1.0, 0.0), (0.0, 1.0)) if self.skew else ((1.0, 0.0),)
+        for iso, skew in passes:
+            b.launch(
+                KI.isoneutral_fluxes, g.box(1),
+                t[st.tau], st.K_iso, st.K_gm, iso, skew, self.triads, self.diagonal,
+                d.dxt, d.dxu, d.dyt, d.dyu, d.dzt, d.cost, d.cosu, *self.fluxes,
+            )  # fmt: skip
+            b.launch(
+                KI.isoneutral_update, g.box(),
+                *self.fluxes, d.maskT, d.dxt, d.dyt, d.dzt, d.cost, s.dt_tracer, new,
+            )  # fmt: skip
+            if iso:
+                b.launch(
+                    KI.isoneutral_vertical_step, g.box2(),
+                    self.diagonal, d.kbot, d.dzt, d.dzw, s.dt_tracer, st.column_work, new,
+                )  # fmt: skip

@@ -1,0 +1,125 @@
+"""Isoneutral kernels on their own: the taper's limits, the implicit K_33 solve's column
+budget, and the CUDA simulator against the CPU. Parity with Veros is in
+tests/compare/test_compare_isoneutral.py; conservation, variance and energy in the model
+are in tests/dynamics/test_isoneutral.py."""
+
+import textwrap
+
+import numpy as np
+import pytest
+from simulator import run_in_simulator
+
+from ocean.backends import get_backend
+from ocean.kernels import isoneutral as KI
+
+NZ, NY, NX = 5, 5, 6
+#: float64 round-off of the tridiagonal solve relative to the column integral
+ROUND_OFF = 1e-13
+
+
+def test_taper_limits():
+    """1 for flat slopes, 1/2 at iso_slopec, 0 far beyond; the slope is huge (so tapered
+    away) where the stratification is neutral or unstable."""
+    assert KI.tapered(0.0, 0.01, 0.0005) == 1.0
+    assert KI.tapered(0.01, 0.01, 0.001) == 0.5
+    assert KI.tapered(0.1, 0.01, 0.001) == 0.0
+    assert KI.neutral_slope(1e-6, -1e-3) == pytest.approx(1e-3)
+    assert KI.tapered(KI.neutral_slope(1e-9, 0.0), 0.01, 0.001) == 0.0
+    assert KI.tapered(KI.neutral_slope(1e-9, 1e-3), 0.01, 0.001) == 0.0
+
+
+def random_case(seed=0, backend="cpu"):
+    """The whole chain on random stratified fields: tensor, iso and skew fluxes, update and
+    implicit solve. Returns the inputs and every output."""
+    rng = np.random.default_rng(seed)
+    shape = (NZ, NY, NX)
+    dzt = rng.uniform(50.0, 200.0, NZ)
+    zt = np.cumsum(dzt) - dzt.sum() - 0.5 * dzt
+    dzw = np.append(zt[1:] - zt[:-1], 0.5 * dzt[-1])
+    kbot = rng.integers(0, 3, (NY, NX)).astype(np.int32)
+    maskT = (np.arange(NZ)[:, None, None] >= kbot - 1) & (kbot > 0)
+    maskT = maskT.astype(float)
+    maskU = maskT * np.roll(maskT, -1, axis=2)
+    maskV = maskT * np.roll(maskT, -1, axis=1)
+    maskW = maskT * np.roll(maskT, -1, axis=0)
+    maskW[-1] = maskT[-1]
+    temp = 10.0 + 0.01 * zt[:, None, None] + rng.normal(0.0, 0.3, shape)
+    salt = 35.0 + rng.normal(0.0, 0.05, shape)
+    c = {
+        "temp": temp, "salt": salt, "maskT": maskT, "maskU": maskU, "maskV": maskV,
+        "maskW": maskW, "dxt": rng.uniform(1e4, 2e4, NX), "dxu": rng.uniform(1e4, 2e4, NX),
+        "dyt": rng.uniform(1e4, 2e4, NY), "dyu": rng.uniform(1e4, 2e4, NY), "dzt": dzt,
+        "dzw": dzw, "cost": rng.uniform(0.5, 1.0, NY), "cosu": rng.uniform(0.5, 1.0, NY),
+        "K_iso": rng.uniform(500.0, 1500.0, shape), "K_gm": rng.uniform(500.0, 1500.0, shape),
+        "kbot": kbot,
+    }  # fmt: skip
+    b = get_backend(backend)
+    out = {name: np.zeros(shape) for name in ("drdT", "drdS", "east", "north", "top")}
+    out["triads"], out["diagonal"] = np.zeros((4, 4) + shape), np.zeros((3,) + shape)
+    full, inner = (0, NZ, 0, NY, 0, NX), (0, NZ, 1, NY - 1, 1, NX - 1)
+    b.launch(
+        KI.density_derivatives_at_t, full,
+        1, temp, salt, maskT, zt, out["drdT"], out["drdS"],
+    )  # fmt: skip
+    b.launch(
+        KI.isoneutral_tensor, inner,
+        temp, salt, out["drdT"], out["drdS"], c["K_iso"], maskU, maskV, maskW, c["dxt"],
+        c["dxu"], c["dyt"], c["dyu"], dzt, dzw, c["cost"], c["cosu"], 200.0, 0.01, 0.005,
+        out["triads"], out["diagonal"],
+    )  # fmt: skip
+    metrics = (c["dxt"], c["dxu"], c["dyt"], c["dyu"], dzt, c["cost"], c["cosu"])
+    fluxes = (out["east"], out["north"], out["top"])
+    out["new"] = salt.copy()
+    out["explicit"] = salt.copy()
+    for iso, skew in ((1.0, 0.0), (0.0, 1.0)):
+        b.launch(
+            KI.isoneutral_fluxes, inner,
+            salt, c["K_iso"], c["K_gm"], iso, skew, out["triads"], out["diagonal"], *metrics,
+            *fluxes,
+        )  # fmt: skip
+        b.launch(
+            KI.isoneutral_update, (0, NZ, 2, NY - 2, 2, NX - 2),
+            *fluxes, maskT, c["dxt"], c["dyt"], dzt, c["cost"], 3600.0, out["new"],
+        )  # fmt: skip
+        if iso:
+            out["explicit"] = out["new"].copy()
+            b.launch(
+                KI.isoneutral_vertical_step, (2, NY - 2, 2, NX - 2),
+                out["diagonal"], kbot, dzt, dzw, 3600.0, np.zeros(shape), out["new"],
+            )  # fmt: skip
+            out["implicit"] = out["new"].copy()
+    return c, out
+
+
+def test_implicit_solve_conserves_columns():
+    """The K_33 solve moves tracer within a column: sum_k T dzt is unchanged, and it did
+    change the tracer (K_33 dt / dz^2 is of order 1e-2 here)."""
+    c, out = random_case(seed=3)
+    columns = (slice(None), slice(2, NY - 2), slice(2, NX - 2))
+    before = np.einsum("kji,k->ji", out["explicit"][columns], c["dzt"])
+    after = np.einsum("kji,k->ji", out["implicit"][columns], c["dzt"])
+    assert np.abs(out["implicit"] - out["explicit"]).max() > 1e-8
+    assert np.abs(after - before).max() <= ROUND_OFF * np.abs(before).max()
+
+
+SIMULATOR_SCRIPT = textwrap.dedent(
+    """
+    import sys
+    import numpy as np
+    sys.path.insert(0, sys.argv[1])
+    from test_isoneutral import random_case
+    _, out = random_case(seed=4, backend="cuda")
+    np.savez(sys.argv[2], **out)
+    """
+)
+
+
+@pytest.mark.cudasim
+def test_cuda_simulator_equals_cpu(tmp_path):
+    pytest.importorskip("numba.cuda")
+    path = tmp_path / "isoneutral.npz"
+    run_in_simulator(SIMULATOR_SCRIPT, path)
+    simulated, (_, cpu) = np.load(path), random_case(seed=4)
+    for name, values in cpu.items():
+        assert np.abs(values).max() > 0.0, name
+        assert np.allclose(simulated[name], values, rtol=1e-13, atol=0.0), name
