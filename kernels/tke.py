@@ -82,46 +82,61 @@ def exchange(kappaM_lower, kappaM_upper, dz, dt, alpha_tke):
     return dt * alpha_tke * 0.5 * (kappaM_lower + kappaM_upper) / dz
 
 
+@stencil(inline=False)
+def implicit_energy_column(
+    j, i, energy, production, transfer, sink, surface_flux, kappaM, sqrt_energy, length,
+    kbot, dzt, dzw, dt, alpha, c_eps, work, energy_new,
+):  # fmt: skip
+    """One implicit step of vertical diffusion and dissipation of a W-point energy E
+    [m2 s-2] (TKE or EKE) on a wet column, into ``energy_new``:
+
+    (E^{n+1} - E^n)/dt = d/dz(alpha kappaM dE^{n+1}/dz) + forcing
+                         - c_eps sqrt(E^n)/L E^{n+1}   (dissipation linearised)
+    with forcing = production + transfer - sink [m2 s-3], no flux through the bottom, the
+    surface flux [m3 s-3] into the top box (half thickness dzw/2), and
+    delta_k = dt alpha (kappaM_k + kappaM_{k+1})/2 / dzt_{k+1} [m] at the T level between
+    W levels k and k+1. ``work`` holds the solve's modified upper diagonal. Land columns
+    keep ``energy_new``.
+    """
+    nz = energy.shape[0]
+    k0 = kbot[j, i] - 1
+    if k0 < 0:
+        return
+    for k in range(k0, nz):
+        delta_below = 0.0
+        if k > k0:
+            delta_below = exchange(kappaM[k - 1, j, i], kappaM[k, j, i], dzt[k], dt, alpha)
+        delta_above = 0.0
+        if k < nz - 1:
+            delta_above = exchange(kappaM[k, j, i], kappaM[k + 1, j, i], dzt[k + 1], dt, alpha)
+        thickness = dzw[k] if (k < nz - 1 or k == k0) else 0.5 * dzw[k]
+        lower = -delta_below / thickness
+        upper = -delta_above / thickness
+        diagonal = 1.0 - lower - upper + dt * c_eps * sqrt_energy[k, j, i] / length[k, j, i]
+        forcing = production[k, j, i] + transfer[k, j, i] - sink[k, j, i]
+        rhs = energy[k, j, i] + dt * forcing
+        if k == nz - 1:
+            rhs += dt * surface_flux[j, i] / (0.5 * dzw[nz - 1])
+        eliminate_row(k, k0, j, i, lower, upper, diagonal, rhs, work, energy_new)
+    back_substitute(j, i, k0, nz, work, energy_new)
+
+
 @column_kernel(radius=0)
 def tke_vertical_step(
     j, i, tke, production, transfer, sink, surface_flux, kappaM, sqrttke, mxl, kbot, dzt, dzw, dt,
     alpha_tke, c_eps, work, tke_new, dissipation, surface_correction,
 ):  # fmt: skip
-    """One implicit step of vertical diffusion and dissipation of E on a wet column.
-
-    (E^{n+1} - E^n)/dt = d/dz(alpha_tke kappaM dE^{n+1}/dz) + forcing
-                         - c_eps sqrt(E^n)/L E^{n+1}   (dissipation linearised)
-    with forcing = production + transfer - sink [m2 s-3] (shear production K_diss_v, the
-    energy handed over by IDEMIX, minus the buoyancy flux P_diss_v), no flux
-    through the bottom, the surface flux into the top box (half thickness dzw/2), and
-    delta_k = dt alpha_tke (kappaM_k + kappaM_{k+1})/2 / dzt_{k+1} [m] at the T level
-    between W levels k and k+1. Afterwards dissipation = c_eps sqrt(E^n)/L E^{n+1}
+    """One implicit step of E (:func:`implicit_energy_column` with alpha_tke and c_eps;
+    the forcing is the shear production K_diss_v, the energy handed over by IDEMIX or EKE,
+    minus the buoyancy flux P_diss_v). Afterwards dissipation = c_eps sqrt(E^n)/L E^{n+1}
     [m2 s-3]; a negative top E is set to 0 and the energy that takes is
-    surface_correction = -E_top dzw/2 / dt [m3 s-3]. ``work`` holds the solve's modified
-    upper diagonal. Land columns keep ``tke_new``.
+    surface_correction = -E_top dzw/2 / dt [m3 s-3].
     """
     nz = tke.shape[0]
-    k0 = kbot[j, i] - 1
-    if k0 >= 0:
-        for k in range(k0, nz):
-            delta_below = 0.0
-            if k > k0:
-                delta_below = exchange(kappaM[k - 1, j, i], kappaM[k, j, i], dzt[k], dt, alpha_tke)
-            delta_above = 0.0
-            if k < nz - 1:
-                delta_above = exchange(
-                    kappaM[k, j, i], kappaM[k + 1, j, i], dzt[k + 1], dt, alpha_tke
-                )
-            thickness = dzw[k] if (k < nz - 1 or k == k0) else 0.5 * dzw[k]
-            lower = -delta_below / thickness
-            upper = -delta_above / thickness
-            diagonal = 1.0 - lower - upper + dt * c_eps * sqrttke[k, j, i] / mxl[k, j, i]
-            forcing = production[k, j, i] + transfer[k, j, i] - sink[k, j, i]
-            rhs = tke[k, j, i] + dt * forcing
-            if k == nz - 1:
-                rhs += dt * surface_flux[j, i] / (0.5 * dzw[nz - 1])
-            eliminate_row(k, k0, j, i, lower, upper, diagonal, rhs, work, tke_new)
-        back_substitute(j, i, k0, nz, work, tke_new)
+    implicit_energy_column(
+        j, i, tke, production, transfer, sink, surface_flux, kappaM, sqrttke, mxl, kbot, dzt,
+        dzw, dt, alpha_tke, c_eps, work, tke_new,
+    )  # fmt: skip
     for k in range(nz):
         dissipation[k, j, i] = c_eps / mxl[k, j, i] * sqrttke[k, j, i] * tke_new[k, j, i]
     top = tke_new[nz - 1, j, i]

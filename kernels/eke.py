@@ -1,0 +1,103 @@
+"""Mesoscale eddy kinetic energy closure (Eden & Greatbatch 2008) as pyOM2 and Veros
+discretise it. EKE E [m2 s-2] lives at W points and obeys
+
+    dE/dt = d/dz(alpha_eke kappaM dE/dz) + forcing - eke_c_eps sqrt(E)/L E
+            + div_h(K_lat grad_h E) (+ advection)
+
+with the forcing [m2 s-3] the energy the mean flow loses to eddies (lateral friction,
+the GM skew flux and isoneutral mixing; the caller sums it), the eddy length scale
+L = max(eke_lmin, min(eke_cross L_Rossby, eke_crhin L_Rhines)) [m] and the lateral
+diffusivity K_lat = max(500, K_gm + K_gm east)/2 [m2 s-1]. From E come the thickness
+diffusivity K_gm = min(eke_k_max, eke_c_k L sqrt(E)) and, if asked, K_iso = K_gm.
+The dissipated energy eke_diss_iw goes to the internal waves (or TKE without IDEMIX).
+
+Arrays are [k, j, i], k = 0 the deepest level; ``kbot`` is 1-based (0: land).
+"""
+
+from math import pi, sqrt
+
+from .core import column_kernel, kernel, stencil
+from .tke import implicit_energy_column
+
+#: floor of |f| and of beta in the length scales [s-1, m-1 s-1]
+TINY = 1e-16
+
+
+@column_kernel(radius=0)
+def eke_diffusivities(
+    j, i, eke, nsqr, maskW, dzw, coriolis_t, beta, eke_lmin, eke_cross, eke_crhin, eke_c_k,
+    eke_k_max, isopycnal, K_iso_0, L_rossby, L_rhines, sqrteke, eke_len, K_gm, K_iso,
+):  # fmt: skip
+    """Length scales and diffusivities of one column from E and N^2 at tau.
+
+    The first baroclinic gravity-wave speed c = sum_k sqrt(max(N^2, 0)) dzw maskW / pi
+    [m s-1] gives L_Rossby = min(c / |f|, sqrt(c / (2 beta))) (mid-latitude and
+    equatorial radii); L_Rhines = sqrt(sqrt(E) / beta); then L, K_gm and K_iso
+    (= K_gm if ``isopycnal``, else K_iso_0) [m2 s-1] at every level.
+    """
+    nz = eke.shape[0]
+    speed = 0.0
+    for k in range(nz):
+        speed += sqrt(max(0.0, nsqr[k, j, i])) * dzw[k] * maskW[k, j, i] / pi
+    L_rossby[j, i] = min(
+        speed / max(abs(coriolis_t[j, i]), TINY), sqrt(speed / max(2.0 * beta[j, i], TINY))
+    )
+    for k in range(nz):
+        root = sqrt(max(0.0, eke[k, j, i]))
+        sqrteke[k, j, i] = root
+        L_rhines[k, j, i] = sqrt(root / max(beta[j, i], TINY))
+        length = max(eke_lmin, min(eke_cross * L_rossby[j, i], eke_crhin * L_rhines[k, j, i]))
+        eke_len[k, j, i] = length
+        K_gm[k, j, i] = min(eke_k_max, eke_c_k * length * root)
+        K_iso[k, j, i] = K_gm[k, j, i] if isopycnal else K_iso_0
+
+
+@column_kernel(radius=0)
+def eke_vertical_step(
+    j, i, eke, forcing, no_source, no_flux, kappaM, sqrteke, eke_len, maskW, kbot, dzt, dzw,
+    dt, alpha_eke, eke_c_eps, work, eke_new, eke_diss,
+):  # fmt: skip
+    """One implicit step of vertical diffusion (alpha_eke kappaM), dissipation
+    (eke_c_eps sqrt(E^n)/L E^{n+1}) and ``forcing`` [m2 s-3] of E on a wet column, no
+    flux through the bottom or the surface (``no_source``, ``no_flux``: 3-D and 2-D
+    zeros); then eke_diss = eke_c_eps sqrt(E^n)/L maskW E^{n+1} [m2 s-3], the energy
+    handed on."""
+    implicit_energy_column(
+        j, i, eke, forcing, no_source, no_source, no_flux, kappaM, sqrteke, eke_len, kbot,
+        dzt, dzw, dt, alpha_eke, eke_c_eps, work, eke_new,
+    )  # fmt: skip
+    for k in range(eke.shape[0]):
+        rate = eke_c_eps * sqrteke[k, j, i] / eke_len[k, j, i] * maskW[k, j, i]
+        eke_diss[k, j, i] = rate * eke_new[k, j, i]
+
+
+@stencil
+def face_diffusivity(K_a, K_b):
+    """max(500, K_a + K_b)/2 [m2 s-1]: the lateral diffusivity of E between two cells."""
+    return 0.5 * max(500.0, K_a + K_b)
+
+
+@kernel(radius=1)
+def eke_lateral_diffusion(
+    k, j, i, eke, K_gm, maskU, maskV, maskW, dxt, dxu, dyt, dyu, cost, cosu, dt, eke_new
+):  # fmt: skip
+    """Forward step of lateral diffusion of E at tau with the face diffusivity
+    max(500, K_gm + K_gm neighbour)/2 [m2 s-1]: eke_new += dt maskW div(K grad E)."""
+    east = (
+        face_diffusivity(K_gm[k, j, i], K_gm[k, j, i + 1]) * (eke[k, j, i + 1] - eke[k, j, i])
+        / (cost[j] * dxu[i]) * maskU[k, j, i]
+    )  # fmt: skip
+    west = (
+        face_diffusivity(K_gm[k, j, i - 1], K_gm[k, j, i]) * (eke[k, j, i] - eke[k, j, i - 1])
+        / (cost[j] * dxu[i - 1]) * maskU[k, j, i - 1]
+    )  # fmt: skip
+    north = (
+        face_diffusivity(K_gm[k, j, i], K_gm[k, j + 1, i]) * (eke[k, j + 1, i] - eke[k, j, i])
+        / dyu[j] * maskV[k, j, i] * cosu[j]
+    )  # fmt: skip
+    south = (
+        face_diffusivity(K_gm[k, j - 1, i], K_gm[k, j, i]) * (eke[k, j, i] - eke[k, j - 1, i])
+        / dyu[j - 1] * maskV[k, j - 1, i] * cosu[j - 1]
+    )  # fmt: skip
+    divergence = (east - west) / (cost[j] * dxt[i]) + (north - south) / (cost[j] * dyt[j])
+    eke_new[k, j, i] += dt * maskW[k, j, i] * divergence
