@@ -24,7 +24,7 @@ run: $(STAMP)
 	@echo "wrote output/acc.snapshot.nc and the quick-looks output/acc_temp.png, output/acc_ssh.png"
 
 test: $(STAMP)
-	PATH=$(CURDIR)/$(BIN):$$PATH $(BIN)/python -m pytest -q -p no:cacheprovider
+	PATH=$(CURDIR)/$(BIN):$$PATH $(BIN)/python -m pytest -q -p no:cacheprovider -n auto --dist loadfile
 
 lint: $(STAMP)
 	$(BIN)/ruff check . && $(BIN)/ruff format --check .
