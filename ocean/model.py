@@ -18,6 +18,7 @@ from ocean.kernels import vertical as KV
 from .comm import SerialComm, threads_per_rank
 from .decomposition import Decomposition
 from .dynamics.closures import ClosureSet, make_closures, widen_halo
+from .dynamics.eddy_energy import EddyKineticEnergy
 from .dynamics.external import SurfacePressure
 from .dynamics.momentum import Momentum
 from .dynamics.tracers import Tracers
@@ -75,6 +76,7 @@ class Model:
         setup.set_initial_conditions(self.state)
         setup.set_forcing(self.state)
         self.closures = ClosureSet(self, chosen)
+        self.eddies = EddyKineticEnergy(self)
         self.mixing = VerticalMixing(self)
         self.momentum = Momentum(self)
         self.external = SurfacePressure(self)
@@ -130,6 +132,7 @@ class Model:
     def _step(self):
         st, s, b = self.state, self.settings, self.backend
         tau, taup1 = st.tau, st.taup1
+        self.eddies.diffusivities()
         self.mixing.coefficients()
         if self.closures:
             self.closures.compute()
@@ -141,6 +144,7 @@ class Model:
             self.external.step()
         self.tracers.step()
         self.tracers.equation_of_state(taup1)
+        self.eddies.integrate(self.mixing.advect)
         self.mixing.integrate()
         self.vertical_velocity(taup1)
         st.itt += 1

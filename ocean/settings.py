@@ -200,6 +200,20 @@ SETTINGS: dict[str, Setting] = {
     "K_gm_0": Setting(0.0, float, "m2 s-1", "GM thickness diffusivity", low=0.0),
     "iso_slopec": Setting(1e-3, float, "1", "isoneutral slope at the taper's midpoint", low=0.0),
     "iso_dslope": Setting(8e-4, float, "1", "width of the slope taper", low=1e-12),
+    # mesoscale eddy kinetic energy (Eden & Greatbatch 2008; defaults as Veros)
+    "enable_eke": Setting(
+        False, bool, "", "EKE closure: K_gm (and K_iso) from prognostic eddy kinetic energy"
+    ),
+    "eke_lmin": Setting(100.0, float, "m", "EKE: smallest eddy length scale", low=0.0),
+    "eke_c_k": Setting(1.0, float, "1", "EKE: K_gm = eke_c_k L sqrt(E)", low=0.0),
+    "eke_cross": Setting(1.0, float, "1", "EKE: L <= eke_cross L_Rossby", low=0.0),
+    "eke_crhin": Setting(1.0, float, "1", "EKE: L <= eke_crhin L_Rhines", low=0.0),
+    "eke_c_eps": Setting(1.0, float, "1", "EKE: dissipation eke_c_eps E^(3/2) / L", low=0.0),
+    "eke_k_max": Setting(1e4, float, "m2 s-1", "EKE: largest K_gm", low=0.0),
+    "alpha_eke": Setting(1.0, float, "1", "EKE: its vertical diffusivity is alpha_eke kappaM"),
+    "enable_eke_isopycnal_diffusion": Setting(False, bool, "", "EKE: K_iso = K_gm"),
+    "enable_eke_superbee_advection": Setting(False, bool, "", "EKE: superbee advection of E"),
+    "enable_eke_upwind_advection": Setting(False, bool, "", "EKE: upwind advection of E"),
     "passive_tracers": Setting((), tuple, "", "names of passive tracers (e.g. 'age dye')"),
     "enable_sponge": Setting(False, bool, "", "allocate sponge (interior restoring) fields"),
     "eq_of_state": Setting(

@@ -9,6 +9,7 @@ from __future__ import annotations
 import numpy as np
 
 from .variables import (
+    EKE,
     IDEMIX,
     ISONEUTRAL,
     SPONGE,
@@ -43,11 +44,13 @@ class State:
             self.variables.update(TKE)
         if settings.enable_idemix:
             self.variables.update(IDEMIX)
-        if settings.enable_neutral_diffusion:
+        if settings.enable_neutral_diffusion or settings.enable_eke:
             self.variables.update(ISONEUTRAL)
+        if settings.enable_eke:
+            self.variables.update(EKE)
         if any(
             settings[f"enable_{name}_{scheme}_advection"]
-            for name in ("tke", "idemix")
+            for name in ("tke", "idemix", "eke")
             for scheme in ("superbee", "upwind")
         ):
             self.variables.update(WGRID_ADVECTION)

@@ -87,7 +87,7 @@ IDEMIX: dict[str, Var] = {
     "v0": Var("W", "m s-1", "lateral group velocity of internal waves"),
     "alpha_c": Var("W", "m-2 s", "internal-wave dissipation coefficient"),
     "iw_diss": Var("W", "m2 s-3", "dissipation of internal-wave energy (into TKE)"),
-    "iw_forcing": Var("W", "m2 s-3", "energy transfers into internal waves (none here yet)"),
+    "iw_forcing": Var("W", "m2 s-3", "energy into internal waves without EKE (none yet)"),
     "forc_iw_bottom": Var("T2", "m3 s-3", "internal-wave energy flux at the bottom"),
     "forc_iw_surface": Var("T2", "m3 s-3", "internal-wave energy flux at the surface"),
 }
@@ -96,6 +96,18 @@ IDEMIX: dict[str, Var] = {
 ISONEUTRAL: dict[str, Var] = {
     "K_iso": Var("T", "m2 s-1", "isoneutral diffusivity", None, 1, True),
     "K_gm": Var("T", "m2 s-1", "GM thickness diffusivity", None, 1, True),
+}
+
+#: the EKE closure's fields, allocated when ``enable_eke`` is set
+EKE: dict[str, Var] = {
+    "eke": Var("W", "m2 s-2", "mesoscale eddy kinetic energy", None, 3, True, True),
+    "deke": Var("W", "m2 s-3", "EKE advection tendency", None, 3, False, True),
+    "eke_forcing": Var("W", "m2 s-3", "energy transfers into EKE (none computed here yet)"),
+    "eke_diss_iw": Var("W", "m2 s-3", "dissipation of EKE (into IDEMIX, or TKE without it)"),
+    "sqrteke": Var("W", "m s-1", "square root of EKE"),
+    "eke_len": Var("W", "m", "eddy length scale", None, 1, True),
+    "L_rhines": Var("W", "m", "Rhines scale"),
+    "L_rossby": Var("T2", "m", "Rossby radius"),
 }
 
 #: advection of W-point quantities, allocated with TKE advection

@@ -40,6 +40,7 @@ DIFFERENTIABLE = {
 WITHOUT_ADJOINT = {
     "enable_tke": "the TKE closure has no adjoint kernels yet",
     "enable_neutral_diffusion": "isoneutral diffusion has no adjoint kernels yet",
+    "enable_eke": "the EKE closure has no adjoint kernels yet",
 }
 
 

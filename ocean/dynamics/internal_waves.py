@@ -7,6 +7,8 @@ from __future__ import annotations
 from ocean.errors import SetupError
 from ocean.kernels import idemix as KI
 
+from .wgrid import advection_scheme
+
 
 class InternalWaves:
     def __init__(self, model):
@@ -17,15 +19,8 @@ class InternalWaves:
                 "enable_idemix needs enable_tke = True: the internal waves' dissipation "
                 "feeds the TKE closure, which IDEMIX also limits (as in Veros)"
             )
-        if s.enable_idemix_superbee_advection and s.enable_idemix_upwind_advection:
-            raise SetupError(
-                "enable_idemix_superbee_advection and enable_idemix_upwind_advection are "
-                "both True: choose one advection scheme for E_iw (or neither)"
-            )
         self.on = s.enable_idemix
-        self.advection = self.on and (
-            s.enable_idemix_superbee_advection or s.enable_idemix_upwind_advection
-        )
+        self.advection = advection_scheme(s, "idemix", "E_iw") and self.on
 
     def parameters(self):
         """c0, v0, alpha_c from N^2 at tau, halo included (TKE reads alpha_c there)."""
@@ -47,9 +42,10 @@ class InternalWaves:
         m = self.model
         st, s, d, b, g = m.state, m.settings, m.dev, m.backend, m.grid
         tau, taup1 = st.tau, st.taup1
+        forcing = st.eke_diss_iw if s.enable_eke else st.iw_forcing
         b.launch(
             KI.idemix_vertical_step, g.box2(),
-            st.E_iw[tau], st.iw_forcing, st.forc_iw_bottom, st.forc_iw_surface, st.c0,
+            st.E_iw[tau], forcing, st.forc_iw_bottom, st.forc_iw_surface, st.c0,
             st.alpha_c, d.kbot, d.dzt, d.dzw, s.dt_tracer, s.tau_v, st.column_work,
             st.E_iw[taup1], st.iw_diss,
         )  # fmt: skip

@@ -17,6 +17,7 @@ from ocean.kernels import vertical as KV
 from ocean.kernels import wgrid_advection as KW
 
 from .internal_waves import InternalWaves
+from .wgrid import advection_scheme
 
 
 class VerticalMixing:
@@ -29,20 +30,14 @@ class VerticalMixing:
                 "enable_tke needs enable_implicit_vert_friction = True: the TKE closure is "
                 "forced by the dissipation of the implicit vertical friction (as in Veros)"
             )
-        if s.enable_tke_superbee_advection and s.enable_tke_upwind_advection:
-            raise SetupError(
-                "enable_tke_superbee_advection and enable_tke_upwind_advection are both "
-                "True: choose one advection scheme for TKE (or neither)"
-            )
-        self.advection = self.tke and (
-            s.enable_tke_superbee_advection or s.enable_tke_upwind_advection
-        )
+        self.advection = advection_scheme(s, "tke", "TKE") and self.tke
         self.waves = InternalWaves(model)
         b = model.backend
         # stand-ins for IDEMIX's fields without it: never read (coupling) or all zero (TKE
         # forcing), allocated once
         self.no_waves = b.zeros((1, 1, 1))
-        self.no_transfer = None if self.waves.on or not self.tke else b.zeros(model.grid.shape3)
+        without = self.waves.on or model.settings.enable_eke or not self.tke
+        self.no_transfer = None if without else b.zeros(model.grid.shape3)
 
     def coefficients(self):
         """kappaM, kappaH at every W point of the block, halo included."""
@@ -103,6 +98,8 @@ class VerticalMixing:
         )  # fmt: skip
         self.waves.integrate(self.advect)
         transfer = st.iw_diss if self.waves.on else self.no_transfer
+        if s.enable_eke and not self.waves.on:
+            transfer = st.eke_diss_iw
         b.launch(
             KTKE.tke_vertical_step, g.box2(),
             st.tke[tau], st.K_diss_v, transfer, st.P_diss_v, st.forc_tke_surface, st.kappaM,
