@@ -28,6 +28,7 @@ K_33 (top faces).
 from math import tanh
 
 from .core import column_kernel, kernel, stencil
+from .energy import on_wgrid
 from .eos import density_derivatives
 from .tridiagonal import solve_column
 
@@ -256,3 +257,26 @@ def isoneutral_vertical_step(j, i, diagonal, kbot, dzt, dzw, dt, work, tracer_ne
     for k in range(nz - 1):
         work[k, j, i] = dt / dzw[k] * diagonal[2, k, j, i]
     solve_column(j, i, kb - 1, nz, dzt, tracer_new, work, tracer_new)
+
+
+@column_kernel(radius=0)
+def isoneutral_dissipation(
+    j, i, int_drho, lateral, flux_top, diagonal, tracer_new, iso, kbot, maskW, dzw, grav,
+    rho_0, P_diss,
+):  # fmt: skip
+    """Adds to P_diss [m2 s-3] (W points) the potential energy the resolved flow loses to
+    one pass of :func:`isoneutral_fluxes` of temperature or salinity: the lateral part
+    (``lateral``, from ``energy.lateral_flux_dissipation``) on the W grid, and
+    -g/rho_0 d(int_drho)/dz times the vertical flux: the explicit one, plus (``iso``)
+    the implicit K_33 dT/dz of the new tracer."""
+    nz = int_drho.shape[0]
+    k0 = kbot[j, i] - 1
+    for k in range(nz):
+        P_diss[k, j, i] += on_wgrid(lateral, k, j, i, k0, dzw)
+    for k in range(nz - 1):
+        gradient = (-int_drho[k + 1, j, i] + int_drho[k, j, i]) / dzw[k]
+        flux = flux_top[k, j, i] * maskW[k, j, i]
+        if iso:
+            implicit = (tracer_new[k + 1, j, i] - tracer_new[k, j, i]) / dzw[k]
+            flux += diagonal[2, k, j, i] * implicit * maskW[k, j, i]
+        P_diss[k, j, i] += -grav / rho_0 * gradient * flux

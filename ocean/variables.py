@@ -102,7 +102,9 @@ ISONEUTRAL: dict[str, Var] = {
 EKE: dict[str, Var] = {
     "eke": Var("W", "m2 s-2", "mesoscale eddy kinetic energy", None, 3, True, True),
     "deke": Var("W", "m2 s-3", "EKE advection tendency", None, 3, False, True),
-    "eke_forcing": Var("W", "m2 s-3", "energy transfers into EKE (none computed here yet)"),
+    "eke_forcing": Var("W", "m2 s-3", "energy transfers into EKE"),
+    "P_diss_iso": Var("W", "m2 s-3", "potential energy lost to isoneutral diffusion"),
+    "P_diss_skew": Var("W", "m2 s-3", "potential energy lost to the GM skew flux"),
     "eke_diss_iw": Var("W", "m2 s-3", "dissipation of EKE (into IDEMIX, or TKE without it)"),
     "sqrteke": Var("W", "m s-1", "square root of EKE"),
     "eke_len": Var("W", "m", "eddy length scale", None, 1, True),

@@ -2,10 +2,10 @@
 N^2 at the start of the step (before the tracers read them), E at tau+1 after the tracers
 and before IDEMIX and TKE, which receive its dissipation eke_diss_iw.
 
-E is forced by ``eke_forcing`` [m2 s-3]: in Veros the energy the mean flow loses to
-lateral friction (K_diss_h) and to the GM skew flux and isoneutral mixing (P_diss_skew,
-P_diss_iso), diagnosed on its enable_conserve_energy path, which this model does not have
-yet; until then nothing writes eke_forcing and E only decays from its initial value
+E is forced by ``eke_forcing`` [m2 s-3]: the potential energy the resolved flow loses to
+the GM skew flux and isoneutral mixing (P_diss_skew, P_diss_iso, from
+``isoneutral.py``). Veros also feeds it the dissipation of lateral friction (K_diss_h)
+and of lateral tracer diffusion (P_diss_hmix), which this model does not diagnose yet
 (docs/differences-from-veros.md).
 """
 
@@ -61,6 +61,10 @@ class EddyKineticEnergy:
         m = self.model
         st, s, d, b, g = m.state, m.settings, m.dev, m.backend, m.grid
         tau, taup1 = st.tau, st.taup1
+        if s.enable_neutral_diffusion:
+            b.launch(
+                KEKE.eke_energy_input, g.box(), st.P_diss_skew, st.P_diss_iso, st.eke_forcing
+            )  # fmt: skip
         b.launch(
             KEKE.eke_vertical_step, g.box2(),
             st.eke[tau], st.eke_forcing, self.no_source, self.no_flux, st.kappaM, st.sqrteke,

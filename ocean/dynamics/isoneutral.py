@@ -4,8 +4,9 @@ Veros's order: the slopes and the tensor from temp and salt at tau, once per ste
 for each tracer, after its advection and lateral diffusion and before its vertical mixing:
 the isoneutral fluxes (explicit), the implicit K_33 solve, the skew fluxes (explicit).
 Both flux passes read the tracer at tau. Passive tracers are mixed the same way (Veros
-has none in its core). K_iso and K_gm are K_iso_0 and K_gm_0 everywhere (Veros without
-EKE).
+has none in its core). K_iso and K_gm are K_iso_0 and K_gm_0 everywhere, or from EKE;
+with EKE the potential energy the resolved flow loses to the mixing of temperature and
+salinity (P_diss_iso, P_diss_skew, Veros's energy-conserving diagnostics) is what feeds it.
 """
 
 from __future__ import annotations
@@ -13,7 +14,11 @@ from __future__ import annotations
 import numpy as np
 
 from ocean.errors import SetupError
+from ocean.kernels import energy as KEN
 from ocean.kernels import isoneutral as KI
+
+#: the tracers whose mixing changes the potential energy, and their int_drho arrays
+ACTIVE_TRACERS = ("temp", "salt")
 
 #: the triad arrays: 4 kinds of face (east, north, top in x, top in y) x 4 triads
 TRIAD_SHAPE = (4, 4)
@@ -42,6 +47,12 @@ class IsoneutralMixing:
         self.triads = b.zeros(TRIAD_SHAPE + shape)
         self.diagonal = b.zeros((3,) + shape)
         self.fluxes = tuple(b.zeros(shape) for _ in range(3))
+        # the potential energy the flow loses to the mixing (P_diss_iso, P_diss_skew)
+        # feeds EKE: diagnosed only when EKE is on
+        self.energy = s.enable_eke
+        if self.energy:
+            self.int_drho = {name: b.zeros(shape) for name in ACTIVE_TRACERS}
+            self.lateral_dissipation = b.zeros(shape)
 
     def check_slope_limit(self):
         """Griffies et al.'s linear stability limit of the explicit triad fluxes: the
@@ -79,6 +90,13 @@ class IsoneutralMixing:
             d.dxt, d.dxu, d.dyt, d.dyu, d.dzt, d.dzw, d.cost, d.cosu,
             s.K_iso_steep, s.iso_slopec, s.iso_dslope, self.triads, self.diagonal,
         )  # fmt: skip
+        if self.energy:
+            b.launch(
+                KEN.density_derivative_integrals, g.box(g.h),
+                self.eos, temp, salt, d.zt, self.int_drho["temp"], self.int_drho["salt"],
+            )  # fmt: skip
+            b.fill(st.P_diss_iso, 0.0)
+            b.fill(st.P_diss_skew, 0.0)
 
     def apply(self, name):
         """Isoneutral diffusion (and the skew flux) of tracer ``name`` into tau+1."""
@@ -104,3 +122,21 @@ class IsoneutralMixing:
                     KI.isoneutral_vertical_step, g.box2(),
                     self.diagonal, d.kbot, d.dzt, d.dzw, s.dt_tracer, st.column_work, new,
                 )  # fmt: skip
+            if self.energy and name in ACTIVE_TRACERS:
+                self.dissipation(name, iso)
+
+    def dissipation(self, name, iso):
+        """Adds the last pass's loss of potential energy to P_diss_iso or P_diss_skew."""
+        m = self.model
+        st, s, d, b, g = m.state, m.settings, m.dev, m.backend, m.grid
+        b.launch(
+            KEN.lateral_flux_dissipation, g.box(),
+            self.int_drho[name], self.fluxes[0], self.fluxes[1], d.dxt, d.dyt, d.cost, s.grav,
+            s.rho_0, self.lateral_dissipation,
+        )  # fmt: skip
+        b.launch(
+            KI.isoneutral_dissipation, g.box2(),
+            self.int_drho[name], self.lateral_dissipation, self.fluxes[2], self.diagonal,
+            st.arrays[name][st.taup1], iso, d.kbot, d.maskW, d.dzw, s.grav, s.rho_0,
+            st.P_diss_iso if iso else st.P_diss_skew,
+        )  # fmt: skip

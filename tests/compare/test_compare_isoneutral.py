@@ -13,6 +13,7 @@ from veros_pair import acc_pair, interior, ours_layout, relative_difference
 
 from ocean.backends import get_backend
 from ocean.dynamics.tracers import EOS_TYPES
+from ocean.kernels import energy as KE
 from ocean.kernels import isoneutral as KI
 
 ROUTINE_TOLERANCE = 1e-10
@@ -108,9 +109,10 @@ def test_isoneutral_tensor(pair):
     assert (slopes == 0).any() and (slopes < 0.1 * slopec).any() and (slopes > 0.5 * slopec).any()
 
 
-def our_tracer_step(pair, name, triads, diagonal):
+def our_tracer_step(pair, name, triads, diagonal, int_drho=None, P_diss=None):
     """Iso explicit, iso implicit (K_33), skew explicit on ``name`` at tau+1, as Veros
-    calls them; returns the tracer after the iso part and after the skew part."""
+    calls them; returns the tracer after the iso part and after the skew part. With
+    ``int_drho``, each pass's dissipation is added to P_diss["iso"] or P_diss["skew"]."""
     vs, s = pair.vs, pair.veros.settings
     grid, backend = pair.ours.grid, get_backend("cpu")
     shape = vs.temp.shape[:3][::-1]
@@ -134,8 +136,25 @@ def our_tracer_step(pair, name, triads, diagonal):
                 KI.isoneutral_vertical_step, grid.box2(),
                 diagonal, ours_layout(vs.kbot), vs.dzt, vs.dzw, s.dt_tracer, np.zeros(shape), new,
             )  # fmt: skip
+        if int_drho is not None:
+            add_dissipation(pair, int_drho, fluxes, diagonal, new, iso, P_diss)
         after.append(new.copy())
     return after
+
+
+def add_dissipation(pair, int_drho, fluxes, diagonal, new, iso, P_diss):
+    vs, s = pair.vs, pair.veros.settings
+    grid, backend = pair.ours.grid, get_backend("cpu")
+    lateral = np.zeros(int_drho.shape)
+    backend.launch(
+        KE.lateral_flux_dissipation, grid.box(),
+        int_drho, fluxes[0], fluxes[1], vs.dxt, vs.dyt, vs.cost, s.grav, s.rho_0, lateral,
+    )  # fmt: skip
+    backend.launch(
+        KI.isoneutral_dissipation, grid.box2(),
+        int_drho, lateral, fluxes[2], diagonal, new, iso, ours_layout(vs.kbot),
+        ours_layout(vs.maskW), vs.dzw, s.grav, s.rho_0, P_diss["iso" if iso else "skew"],
+    )  # fmt: skip
 
 
 @pytest.mark.parametrize("name", ["temp", "salt"])
@@ -166,3 +185,69 @@ def test_isoneutral_and_skew_diffusion(pair, name):
             change = np.abs(theirs - interior(start)).max()
             assert change > 1e-6 * np.abs(theirs).max(), stage
             start = getattr(vs, name)[..., vs.taup1]
+
+
+@pytest.fixture(scope="module", params=["nonlinear_vallis", "teos10"])
+def energy_pair(request):
+    """Veros on its energy-conserving path (its default), which diagnoses P_diss_iso and
+    P_diss_skew."""
+    return acc_pair(nx=8, ny=42, eq_of_state=request.param)
+
+
+def our_integrals(pair):
+    vs = pair.vs
+    shape = vs.temp.shape[:3][::-1]
+    integrals = np.zeros(shape), np.zeros(shape)
+    get_backend("cpu").launch(
+        KE.density_derivative_integrals, pair.ours.grid.box(pair.ours.grid.h),
+        EOS_TYPES[pair.ours.settings.eq_of_state], ours_layout(vs.temp[..., vs.tau]),
+        ours_layout(vs.salt[..., vs.tau]), vs.zt, *integrals,
+    )  # fmt: skip
+    return integrals
+
+
+def test_density_derivative_integrals(energy_pair):
+    """int_{-p}^0 d rho/d T dz' and d rho/d S: closed form for the Vallis EOS, Gauss-Legendre
+    quadrature of TEOS-10's specific volume against Veros's analytic dynamic enthalpy."""
+    from veros.core import density
+
+    pair = energy_pair
+    random_state(pair, seed=43)
+    vs = pair.vs
+    args = (vs.salt[..., vs.tau], vs.temp[..., vs.tau], np.abs(vs.zt))
+    theirs = density.get_int_drhodT(pair.veros, *args), density.get_int_drhodS(pair.veros, *args)
+    wet = interior(pair.vs.maskT) > 0
+    for ours, veros in zip(our_integrals(pair), theirs, strict=True):
+        veros = np.broadcast_to(veros, pair.vs.maskT.shape)  # Vallis's S part: p alone
+        difference = relative_difference(interior(pair.as_veros(ours))[wet], interior(veros)[wet])
+        assert difference <= ROUTINE_TOLERANCE, difference
+
+
+def test_isoneutral_and_skew_dissipation(energy_pair):
+    """P_diss_iso and P_diss_skew after Veros's whole isoneutral block (temp, salt; iso,
+    then skew), from the same state and the same int_drhodT, int_drhodS at tau."""
+    from veros.core import isoneutral
+    from veros.core.isoneutral.diffusion import isoneutral_diffusion_kernel
+    from veros.core.operators import at, update
+
+    pair, vs = energy_pair, energy_pair.vs
+    random_state(pair, seed=44)
+    int_drhodT, int_drhodS = our_integrals(pair)
+    with vs.unlock():
+        vs.int_drhodT = update(vs.int_drhodT, at[..., vs.tau], pair.as_veros(int_drhodT))
+        vs.int_drhodS = update(vs.int_drhodS, at[..., vs.tau], pair.as_veros(int_drhodS))
+        vs.P_diss_iso = vs.P_diss_iso * 0.0
+        vs.P_diss_skew = vs.P_diss_skew * 0.0
+        vs.update(isoneutral.isoneutral_diffusion_pre(pair.veros))
+    triads, diagonal = our_tensor(pair)
+    P_diss = {"iso": np.zeros(int_drhodT.shape), "skew": np.zeros(int_drhodT.shape)}
+    for name, integral in (("temp", int_drhodT), ("salt", int_drhodS)):
+        our_tracer_step(pair, name, triads, diagonal, integral, P_diss)
+    with vs.unlock():
+        for iso in (True, False):
+            for name, istemp in (("temp", True), ("salt", False)):
+                out = isoneutral_diffusion_kernel(pair.veros, getattr(vs, name), istemp, iso=iso)
+                vs.update(out)
+    for part, veros in (("iso", vs.P_diss_iso), ("skew", vs.P_diss_skew)):
+        difference = relative_difference(interior(pair.as_veros(P_diss[part])), interior(veros))
+        assert difference <= ROUTINE_TOLERANCE, (part, difference)

@@ -24,13 +24,12 @@ ACC_EKE = {
 
 @pytest.fixture(scope="module")
 def acc_with_eddies():
-    """Ten days of the ACC with E started at 1e-3 m2 s-2 and forced by 1e-9 m2 s-3 (as a
-    plugin would force it: nothing in the model writes eke_forcing yet)."""
+    """Ten days of the ACC with E started at 1e-3 m2 s-2, forced by the potential energy
+    the GM skew flux and isoneutral mixing release."""
     model = Model(load_setup(EXAMPLES / "acc.py")(), backend="cpu", settings=ACC_EKE)
     st, b = model.state, model.backend
     for level in range(3):
         b.fill(st.eke[level], 1e-3)
-    b.fill(st.eke_forcing, 1e-9)
     model.run(20)
     return model
 
@@ -100,3 +99,15 @@ def test_beta_is_the_meridional_gradient_of_f():
         if cells == 20:
             coarse = error
     assert coarse / error > 3.9  # halving dy divides the error by 4
+
+
+def test_gm_and_isoneutral_mixing_feed_eke(acc_with_eddies):
+    """The forcing is the potential energy the GM skew flux and isoneutral mixing release:
+    summed over the basin it is positive (the skew flux flattens the isopycnals)."""
+    st, g = acc_with_eddies.state, acc_with_eddies.grid
+    column, wet = column_integral(g)
+    area = g.area_t[g.interior]
+    forcing = st.get("eke_forcing")
+    assert np.array_equal(forcing, -st.get("P_diss_skew") - st.get("P_diss_iso"))
+    assert np.sum(column(-st.get("P_diss_skew")) * area) > 0.0
+    assert np.sum(column(forcing) * area) > 0.0

@@ -1,0 +1,115 @@
+"""Energy transfers between the resolved flow and the closures, as pyOM2 and Veros
+diagnose them on their energy-conserving path.
+
+A tracer flux F [T m s-1] down the gradient of the dynamic enthalpy changes the potential
+energy of the resolved flow at the rate -g/rho_0 F . grad(int_z^0 d rho/d T dz') per unit
+mass [m2 s-3]; what isoneutral mixing and the GM skew flux release this way feeds the
+eddy kinetic energy. The integrals int_drhodT, int_drhodS [kg m-2 K-1, kg m-2 (g/kg)-1]
+of the density derivatives over depth come from each equation of state: in closed form
+for the polynomial ones (exact in z), by Gauss-Legendre quadrature in pressure for
+TEOS-10 (whose dynamic enthalpy is the pressure integral of the specific volume):
+int_X = rho_0/g 1e4 int_0^p (d rho/d X) / rho^2 dp' [p in dbar, 1 dbar = 1e4 Pa].
+"""
+
+from .core import kernel, stencil
+from .eos import (
+    BETA_S,
+    BETA_T,
+    BETA_TS,
+    GAMMA_S,
+    GRAV,
+    RHO0,
+    THETA0,
+    teos10_density,
+    teos10_density_derivatives,
+)
+
+#: Gauss-Legendre nodes and weights on [-1, 1] (8 points: exact for polynomials of degree
+#: 15; TEOS-10's integrand, a ratio of low-degree polynomials in p, is resolved to round-off)
+GAUSS_NODES = (
+    -0.9602898564975363, -0.7966664774136267, -0.5255324099163290, -0.1834346424956498,
+    0.1834346424956498, 0.5255324099163290, 0.7966664774136267, 0.9602898564975363,
+)  # fmt: skip
+GAUSS_WEIGHTS = (
+    0.1012285362903763, 0.2223810344533745, 0.3137066458778873, 0.3626837833783620,
+    0.3626837833783620, 0.3137066458778873, 0.2223810344533745, 0.1012285362903763,
+)  # fmt: skip
+#: Pa per dbar
+DBAR = 1e4
+
+
+@stencil
+def teos10_integrated_derivatives(sa, ct, p):
+    """(int_drhodT, int_drhodS) of TEOS-10: rho_0/g 1e4 int_0^p rho_X / rho^2 dp'."""
+    total_t = 0.0
+    total_s = 0.0
+    for n in range(8):
+        pressure = 0.5 * p * (GAUSS_NODES[n] + 1.0)
+        rho = teos10_density(sa, ct, pressure)
+        d_sa, d_ct = teos10_density_derivatives(sa, ct, pressure)
+        total_t += GAUSS_WEIGHTS[n] * d_ct / (rho * rho)
+        total_s += GAUSS_WEIGHTS[n] * d_sa / (rho * rho)
+    scale = RHO0 / GRAV * DBAR * 0.5 * p
+    return scale * total_t, scale * total_s
+
+
+@stencil
+def integrated_density_derivatives(eos, temp, salt, p):
+    """(int_{-p}^0 d rho/d T dz', int_{-p}^0 d rho/d S dz') at fixed T, S (``eos`` as in
+    ``kernels/eos.py``; p = |z| [dbar ~ m])."""
+    if eos == 2:
+        return teos10_integrated_derivatives(max(salt, 0.0), temp, p)
+    thetas = temp - THETA0
+    if eos == 0:
+        return -RHO0 * BETA_T * p, RHO0 * BETA_S * p
+    if eos == 3:
+        return -RHO0 * (BETA_T + BETA_TS * thetas) * p, RHO0 * BETA_S * p
+    if eos == 4:
+        return -RHO0 * (BETA_T + BETA_TS * thetas) * p, 0.0
+    z = -p
+    with_pressure = RHO0 * z * (BETA_T + BETA_TS * thetas)
+    with_pressure -= RHO0 * BETA_T * GAMMA_S * GRAV * RHO0 * z * z / 2.0
+    return with_pressure, -BETA_S * RHO0 * z
+
+
+@kernel(radius=0)
+def density_derivative_integrals(k, j, i, eos, temp, salt, zt, int_drhodT, int_drhodS):
+    """int_drhodT, int_drhodS at T points from temp and salt (pressure -zt)."""
+    t_part, s_part = integrated_density_derivatives(eos, temp[k, j, i], salt[k, j, i], -zt[k])
+    int_drhodT[k, j, i] = t_part
+    int_drhodS[k, j, i] = s_part
+
+
+@kernel(radius=1)
+def lateral_flux_dissipation(
+    k, j, i, int_drho, flux_east, flux_north, dxt, dyt, cost, grav, rho_0, dissipation
+):  # fmt: skip
+    """g/rho_0 times the lateral flux (east, north with cosu) dotted with the gradient of
+    int_drho, averaged from the four faces to the T point [m2 s-3]."""
+    east = (int_drho[k, j, i + 1] - int_drho[k, j, i]) * flux_east[k, j, i]
+    west = (int_drho[k, j, i] - int_drho[k, j, i - 1]) * flux_east[k, j, i - 1]
+    north = (int_drho[k, j + 1, i] - int_drho[k, j, i]) * flux_north[k, j, i]
+    south = (int_drho[k, j, i] - int_drho[k, j - 1, i]) * flux_north[k, j - 1, i]
+    dissipation[k, j, i] = 0.5 * grav / rho_0 * (east + west) / (dxt[i] * cost[j]) + (
+        0.5 * grav / rho_0 * (north + south) / (dyt[j] * cost[j])
+    )
+
+
+@stencil
+def on_wgrid(values, k, j, i, k0, dzw):
+    """A T-point quantity at W level k of a column whose deepest wet level is k0: the mean
+    of the levels below and above; the bottom box also gets the part of the deepest level
+    below its W face (dzw_{k-1}/dzw_k of half of it); the top level is the top cell's own.
+    0 in land columns and below the bottom."""
+    nz = values.shape[0]
+    if k0 < 0:
+        return 0.0
+    if k == nz - 1:
+        return values[k, j, i]
+    if k < k0:
+        return 0.0
+    mean = 0.5 * (values[k, j, i] + values[k + 1, j, i])
+    if k == k0:
+        below = dzw[k - 1] if k > 0 else dzw[0]
+        mean += 0.5 * values[k, j, i] * below / dzw[k]
+    return mean
