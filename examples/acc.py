@@ -45,6 +45,10 @@ class ACC(Setup):
         s.enable_neutral_diffusion, s.enable_skew_diffusion = True, True
         s.K_iso_0, s.K_iso_steep, s.K_gm_0 = 1000.0, 500.0, 1000.0
         s.iso_dslope, s.iso_slopec = 0.005, 0.01
+        s.enable_eke, s.enable_eke_isopycnal_diffusion = True, True
+        s.eke_k_max, s.eke_c_k, s.eke_c_eps = 1e4, 0.4, 0.5
+        s.eke_cross, s.eke_crhin, s.eke_lmin = 2.0, 1.0, 100.0
+        s.enable_eke_superbee_advection = True
         s.tracer_advection = "superbee"
         s.snapshot_frequency = 10 * DAY
         s.averages_frequency = 365 * DAY

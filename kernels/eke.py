@@ -104,9 +104,9 @@ def eke_lateral_diffusion(
 
 
 @kernel(radius=0)
-def eke_energy_input(k, j, i, P_diss_skew, P_diss_iso, forcing):
-    """The energy transfers into EKE that exist here [m2 s-3]: what the GM skew flux and
-    isoneutral mixing take from the resolved flow's potential energy (Veros's forcing
-    K_diss_gm + K_diss_h - P_diss_skew - P_diss_hmix - P_diss_iso without the friction and
-    lateral-diffusion terms)."""
-    forcing[k, j, i] = -P_diss_skew[k, j, i] - P_diss_iso[k, j, i]
+def eke_energy_input(k, j, i, K_diss_h, P_diss_skew, P_diss_iso, forcing):
+    """The energy transfers into EKE that exist here [m2 s-3]: the kinetic energy lateral
+    friction dissipates, and what the GM skew flux and isoneutral mixing take from the
+    resolved flow's potential energy (Veros's forcing K_diss_gm + K_diss_h - P_diss_skew -
+    P_diss_hmix - P_diss_iso without the TEM-friction and lateral-diffusion terms)."""
+    forcing[k, j, i] = K_diss_h[k, j, i] - P_diss_skew[k, j, i] - P_diss_iso[k, j, i]

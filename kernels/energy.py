@@ -11,7 +11,7 @@ TEOS-10 (whose dynamic enthalpy is the pressure integral of the specific volume)
 int_X = rho_0/g 1e4 int_0^p (d rho/d X) / rho^2 dp' [p in dbar, 1 dbar = 1e4 Pa].
 """
 
-from .core import kernel, stencil
+from .core import column_kernel, kernel, stencil
 from .eos import (
     BETA_S,
     BETA_T,
@@ -113,3 +113,62 @@ def on_wgrid(values, k, j, i, k0, dzw):
         below = dzw[k - 1] if k > 0 else dzw[0]
         mean += 0.5 * values[k, j, i] * below / dzw[k]
     return mean
+
+
+@stencil
+def face_dissipation(vel_minus, vel, vel_plus, flux_minus, flux_plus):
+    """Half the sum over the two faces of a velocity cell of (velocity difference) x
+    (viscous flux across the face): the kinetic energy the friction dissipates there."""
+    return 0.5 * ((vel_plus - vel) * flux_plus + (vel - vel_minus) * flux_minus)
+
+
+@kernel(radius=1)
+def harmonic_friction_dissipation(
+    k, j, i, u, v, maskU, maskV, hu_x, hu_y, hv_x, hv_y, dxt, dxu, dyt, dyu, cost, cosu,
+    diss_u, diss_v,
+):  # fmt: skip
+    """Dissipation of kinetic energy by harmonic lateral friction at U and V points
+    [m2 s-3]: the viscous fluxes of ``laplacian.laplacian_u``/``laplacian_v`` (coefficients
+    per row, free slip at walls) times the velocity differences across them."""
+    fe = hu_x[j] * (u[k, j, i + 1] - u[k, j, i]) / (cost[j] * dxt[i + 1])
+    fe *= maskU[k, j, i + 1] * maskU[k, j, i]
+    fw = hu_x[j] * (u[k, j, i] - u[k, j, i - 1]) / (cost[j] * dxt[i])
+    fw *= maskU[k, j, i] * maskU[k, j, i - 1]
+    fn = hu_y[j] * (u[k, j + 1, i] - u[k, j, i]) / dyu[j] * cosu[j]
+    fn *= maskU[k, j + 1, i] * maskU[k, j, i]
+    fs = hu_y[j - 1] * (u[k, j, i] - u[k, j - 1, i]) / dyu[j - 1] * cosu[j - 1]
+    fs *= maskU[k, j, i] * maskU[k, j - 1, i]
+    x_part = face_dissipation(u[k, j, i - 1], u[k, j, i], u[k, j, i + 1], fw, fe)
+    y_part = face_dissipation(u[k, j - 1, i], u[k, j, i], u[k, j + 1, i], fs, fn)
+    diss_u[k, j, i] = x_part / (cost[j] * dxu[i]) + y_part / (cost[j] * dyt[j])
+    fe = hv_x[j] * (v[k, j, i + 1] - v[k, j, i]) / (cosu[j] * dxu[i])
+    fe *= maskV[k, j, i + 1] * maskV[k, j, i]
+    fw = hv_x[j] * (v[k, j, i] - v[k, j, i - 1]) / (cosu[j] * dxu[i - 1])
+    fw *= maskV[k, j, i] * maskV[k, j, i - 1]
+    fn = hv_y[j + 1] * (v[k, j + 1, i] - v[k, j, i]) / dyt[j + 1] * cost[j + 1]
+    fn *= maskV[k, j + 1, i] * maskV[k, j, i]
+    fs = hv_y[j] * (v[k, j, i] - v[k, j - 1, i]) / dyt[j] * cost[j]
+    fs *= maskV[k, j, i] * maskV[k, j - 1, i]
+    x_part = face_dissipation(v[k, j, i - 1], v[k, j, i], v[k, j, i + 1], fw, fe)
+    y_part = face_dissipation(v[k, j - 1, i], v[k, j, i], v[k, j + 1, i], fs, fn)
+    diss_v[k, j, i] = x_part / (cosu[j] * dxt[i]) + y_part / (cosu[j] * dyu[j])
+
+
+@column_kernel(radius=1)
+def friction_dissipation_on_tgrid(
+    j, i, diss_u, diss_v, kbot, dzw, dxt, dxu, area_t, area_v, K_diss_h
+):  # fmt: skip
+    """K_diss_h [m2 s-3] at W points of T column (j, i): the U-point dissipation on the W
+    grid of each U column (bottom at the deeper of its two T columns), averaged from the
+    east and west faces with weights dxu/(2 dxt), plus the V-point one averaged from north
+    and south with weights area_v/(2 area_t)."""
+    east = max(kbot[j, i], kbot[j, i + 1]) - 1
+    west = max(kbot[j, i - 1], kbot[j, i]) - 1
+    north = max(kbot[j, i], kbot[j + 1, i]) - 1
+    south = max(kbot[j - 1, i], kbot[j, i]) - 1
+    for k in range(diss_u.shape[0]):
+        x_part = dxu[i] * on_wgrid(diss_u, k, j, i, east, dzw)
+        x_part += dxu[i - 1] * on_wgrid(diss_u, k, j, i - 1, west, dzw)
+        y_part = area_v[j, i] * on_wgrid(diss_v, k, j, i, north, dzw)
+        y_part += area_v[j - 1, i] * on_wgrid(diss_v, k, j - 1, i, south, dzw)
+        K_diss_h[k, j, i] = x_part / (2.0 * dxt[i]) + y_part / (2.0 * area_t[j, i])

@@ -103,6 +103,7 @@ EKE: dict[str, Var] = {
     "eke": Var("W", "m2 s-2", "mesoscale eddy kinetic energy", None, 3, True, True),
     "deke": Var("W", "m2 s-3", "EKE advection tendency", None, 3, False, True),
     "eke_forcing": Var("W", "m2 s-3", "energy transfers into EKE"),
+    "K_diss_h": Var("W", "m2 s-3", "kinetic energy dissipated by harmonic lateral friction"),
     "P_diss_iso": Var("W", "m2 s-3", "potential energy lost to isoneutral diffusion"),
     "P_diss_skew": Var("W", "m2 s-3", "potential energy lost to the GM skew flux"),
     "eke_diss_iw": Var("W", "m2 s-3", "dissipation of EKE (into IDEMIX, or TKE without it)"),

@@ -2,10 +2,11 @@
 N^2 at the start of the step (before the tracers read them), E at tau+1 after the tracers
 and before IDEMIX and TKE, which receive its dissipation eke_diss_iw.
 
-E is forced by ``eke_forcing`` [m2 s-3]: the potential energy the resolved flow loses to
-the GM skew flux and isoneutral mixing (P_diss_skew, P_diss_iso, from
-``isoneutral.py``). Veros also feeds it the dissipation of lateral friction (K_diss_h)
-and of lateral tracer diffusion (P_diss_hmix), which this model does not diagnose yet
+E is forced by ``eke_forcing`` [m2 s-3]: the kinetic energy harmonic lateral friction
+dissipates (K_diss_h, from u, v at tau in the momentum step) and the potential energy the
+resolved flow loses to the GM skew flux and isoneutral mixing (P_diss_skew, P_diss_iso,
+from ``isoneutral.py``). Veros also counts biharmonic friction in K_diss_h and lateral
+tracer diffusion (P_diss_hmix), which this model does not diagnose yet
 (docs/differences-from-veros.md).
 """
 
@@ -14,6 +15,7 @@ from __future__ import annotations
 import numpy as np
 
 from ocean.kernels import eke as KEKE
+from ocean.kernels import energy as KEN
 
 from .wgrid import advection_scheme
 
@@ -38,6 +40,24 @@ class EddyKineticEnergy:
         self.beta = b.asarray(meridional_coriolis_gradient(g.coriolis_t, g.dyu_m))
         # the surface and extra source of the shared W-column solve: zero for EKE
         self.no_source, self.no_flux = b.zeros(g.shape3), b.zeros(g.shape2)
+        self.diss_u, self.diss_v = b.zeros(g.shape3), b.zeros(g.shape3)
+
+    def friction_dissipation(self, u, v, harmonic):
+        """K_diss_h from u, v at tau and the harmonic friction's row coefficients."""
+        if not self.on:
+            return
+        m = self.model
+        st, d, b, g = m.state, m.dev, m.backend, m.grid
+        b.launch(
+            KEN.harmonic_friction_dissipation, g.box(1),
+            u, v, d.maskU, d.maskV, *harmonic, d.dxt, d.dxu, d.dyt, d.dyu, d.cost, d.cosu,
+            self.diss_u, self.diss_v,
+        )  # fmt: skip
+        b.launch(
+            KEN.friction_dissipation_on_tgrid, g.box2(),
+            self.diss_u, self.diss_v, d.kbot, d.dzw, d.dxt, d.dxu, d.area_t, d.area_v,
+            st.K_diss_h,
+        )  # fmt: skip
 
     def diffusivities(self):
         """Length scales, K_gm and K_iso from E and N^2 at tau, halo included."""
@@ -61,10 +81,10 @@ class EddyKineticEnergy:
         m = self.model
         st, s, d, b, g = m.state, m.settings, m.dev, m.backend, m.grid
         tau, taup1 = st.tau, st.taup1
-        if s.enable_neutral_diffusion:
-            b.launch(
-                KEKE.eke_energy_input, g.box(), st.P_diss_skew, st.P_diss_iso, st.eke_forcing
-            )  # fmt: skip
+        b.launch(
+            KEKE.eke_energy_input, g.box(),
+            st.K_diss_h, st.P_diss_skew, st.P_diss_iso, st.eke_forcing,
+        )  # fmt: skip
         b.launch(
             KEKE.eke_vertical_step, g.box2(),
             st.eke[tau], st.eke_forcing, self.no_source, self.no_flux, st.kappaM, st.sqrteke,

@@ -10,6 +10,7 @@ from veros_pair import acc_pair, interior, ours_layout, relative_difference
 
 from ocean.backends import get_backend
 from ocean.kernels import eke as KEKE
+from ocean.kernels import energy as KEN
 
 ROUTINE_TOLERANCE = 1e-10
 #: Veros's EKE forcing without enable_store_cabbeling_heat, with sign
@@ -120,3 +121,36 @@ def test_eke_step(pair):
     for ours, veros in [(energy_new, theirs.eke[..., vs.taup1]), (eke_diss, theirs.eke_diss_iw)]:
         difference = relative_difference(interior(pair.as_veros(ours)), interior(veros))
         assert difference <= ROUTINE_TOLERANCE, difference
+
+
+def test_harmonic_friction_dissipation():
+    """K_diss_h of Veros's harmonic_friction (cos-scaled A_h as in the ACC, free slip) from
+    the same u, v at tau, on the W grid and averaged to T points."""
+    from veros.core import friction
+    from veros.core.operators import at, update
+
+    pair = acc_pair(nx=8, ny=42)  # Veros's default energy-conserving path
+    vs = pair.vs
+    rng = np.random.default_rng(53)
+    shape = vs.u.shape[:3]
+    with vs.unlock():
+        vs.u = update(vs.u, at[..., vs.tau], rng.normal(0.0, 0.1, shape) * vs.maskU)
+        vs.v = update(vs.v, at[..., vs.tau], rng.normal(0.0, 0.1, shape) * vs.maskV)
+    theirs = friction.harmonic_friction(pair.veros).K_diss_h
+
+    grid, backend = pair.ours.grid, get_backend("cpu")
+    ours_shape = shape[::-1]
+    diss_u, diss_v, K_diss_h = (np.zeros(ours_shape) for _ in range(3))
+    backend.launch(
+        KEN.harmonic_friction_dissipation, grid.box(1),
+        ours_layout(vs.u[..., vs.tau]), ours_layout(vs.v[..., vs.tau]), ours_layout(vs.maskU),
+        ours_layout(vs.maskV), *pair.ours.momentum.harm, vs.dxt, vs.dxu, vs.dyt, vs.dyu,
+        vs.cost, vs.cosu, diss_u, diss_v,
+    )  # fmt: skip
+    backend.launch(
+        KEN.friction_dissipation_on_tgrid, grid.box2(),
+        diss_u, diss_v, ours_layout(vs.kbot), vs.dzw, vs.dxt, vs.dxu, ours_layout(vs.area_t),
+        ours_layout(vs.area_v), K_diss_h,
+    )  # fmt: skip
+    difference = relative_difference(interior(pair.as_veros(K_diss_h)), interior(theirs))
+    assert difference <= ROUTINE_TOLERANCE, difference

@@ -24,8 +24,8 @@ ACC_EKE = {
 
 @pytest.fixture(scope="module")
 def acc_with_eddies():
-    """Ten days of the ACC with E started at 1e-3 m2 s-2, forced by the potential energy
-    the GM skew flux and isoneutral mixing release."""
+    """Ten days of the ACC with E started at 1e-3 m2 s-2, forced by lateral friction, the
+    GM skew flux and isoneutral mixing."""
     model = Model(load_setup(EXAMPLES / "acc.py")(), backend="cpu", settings=ACC_EKE)
     st, b = model.state, model.backend
     for level in range(3):
@@ -102,12 +102,15 @@ def test_beta_is_the_meridional_gradient_of_f():
 
 
 def test_gm_and_isoneutral_mixing_feed_eke(acc_with_eddies):
-    """The forcing is the potential energy the GM skew flux and isoneutral mixing release:
-    summed over the basin it is positive (the skew flux flattens the isopycnals)."""
+    """The forcing is the kinetic energy lateral friction dissipates plus the potential
+    energy the GM skew flux and isoneutral mixing release: both positive summed over the
+    basin (friction only dissipates; the skew flux flattens the isopycnals)."""
     st, g = acc_with_eddies.state, acc_with_eddies.grid
     column, wet = column_integral(g)
     area = g.area_t[g.interior]
     forcing = st.get("eke_forcing")
-    assert np.array_equal(forcing, -st.get("P_diss_skew") - st.get("P_diss_iso"))
+    K_diss_h = st.get("K_diss_h")
+    assert np.array_equal(forcing, K_diss_h - st.get("P_diss_skew") - st.get("P_diss_iso"))
+    assert np.sum(column(K_diss_h) * area) > 0.0
     assert np.sum(column(-st.get("P_diss_skew")) * area) > 0.0
     assert np.sum(column(forcing) * area) > 0.0
