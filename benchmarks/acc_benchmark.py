@@ -8,8 +8,8 @@ uniform dzt = 4000/nz m, dt_mom = dt_tracer = 600 s and the pressure method with
 surface (Veros: enable_streamfunction=False); diagnostics off. Of its physics this model
 runs TKE (kappaH_min 0, no kappaH profile, constant Prandtl number 10, as the benchmark),
 IDEMIX (lateral propagation, superbee advection), isoneutral diffusion with the GM skew
-flux (K_iso = K_gm = 1000 m2/s) and the TEOS-10 density; EKE does not exist yet (the
-README says what that means for the ratios).
+flux, EKE (K_gm, K_iso from it, superbee advection) and the TEOS-10 density, as the
+ACC setup has them; the streamfunction external mode does not exist yet.
 
 Usage: ``python benchmarks/acc_benchmark.py [--sizes 60x40x30,120x80x30] [--steps 20]``.
 Bytes per launch: see ``profiling.py`` (every array argument once over the launched box).
