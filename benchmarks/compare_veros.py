@@ -1,0 +1,198 @@
+"""Veros and ocean-hybrid side by side on the configuration of Veros's ACC benchmark.
+
+For each grid size, in one run: Veros 1.7 (NumPy backend, and JAX when it is installed)
+and this model (CPU backend) each build the ACC benchmark setup, take 3 warm-up steps
+(JAX compiles in its first), then time 20 steps; the table gives seconds per step and the
+ratios Veros / ours. Each model and backend runs in its own process (Veros fixes its
+backend at import). Veros's setup is its ACC setup with the benchmark's grid rule, time
+step and switches (shared physics-facts.md, section L; the same as
+``acc_benchmark.bench_setup`` builds here); its diagnostics are off.
+
+Physics both run: TKE, IDEMIX, EKE, isoneutral diffusion with the GM skew flux, TEOS-10,
+implicit vertical friction, harmonic friction, bottom drag, superbee tracer advection, the
+pressure method with a free surface. Veros also has what this model does not yet (its
+energy-conserving TKE forcing, enable_eke_diss_surfbot): see docs/differences-from-veros.md.
+
+Usage: ``python benchmarks/compare_veros.py [--sizes 60x40x30,120x80x30,240x160x30]
+[--steps 20] [--warmup 3]``. Writes benchmarks/results/compare_veros.json.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib.util
+import json
+import os
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+if str(HERE) not in sys.path:
+    sys.path.insert(0, str(HERE))
+
+from acc_benchmark import build_model, fmt_size, parse_size  # noqa: E402
+from machine import machine_info  # noqa: E402
+
+DEFAULT_SIZES = "60x40x30,120x80x30,240x160x30"
+RESULTS = HERE / "results" / "compare_veros.json"
+#: the switches of Veros's ACC benchmark that its ACC setup does not have
+VEROS_BENCHMARK_SETTINGS = {
+    "dt_mom": 600.0, "dt_tracer": 600.0, "kappaH_min": 0.0, "enable_kappaH_profile": False,
+    "enable_Prandtl_tke": False, "enable_idemix": True, "enable_idemix_hor_diffusion": True,
+    "enable_idemix_superbee_advection": True, "enable_eke_diss_surfbot": True,
+    "eke_diss_surfbot_frac": 0.2, "enable_streamfunction": False, "eq_of_state_type": 5,
+}  # fmt: skip
+
+
+def veros_setup(size):
+    """Veros's ACC setup with the benchmark's grid and switches, diagnostics off."""
+    import numpy as np
+    from veros import veros_routine
+    from veros.setups.acc import ACCSetup
+
+    nx, ny, nz = size
+
+    class ACCBenchmark(ACCSetup):
+        @veros_routine
+        def set_parameter(self, state):
+            super().set_parameter(state)
+            settings = state.settings
+            settings.nx, settings.ny, settings.nz = nx, ny, nz
+            settings.runlen = 1e10
+            for name, value in VEROS_BENCHMARK_SETTINGS.items():
+                setattr(settings, name, value)
+
+        @veros_routine
+        def set_grid(self, state):
+            vs = state.variables
+            vs.dxt = 120.0 / nx * np.ones_like(vs.dxt)
+            vs.dyt = 80.0 / ny * np.ones_like(vs.dyt)
+            vs.dzt = 4000.0 / nz * np.ones_like(vs.dzt)
+
+        @veros_routine
+        def set_diagnostics(self, state):
+            state.diagnostics.clear()
+
+    setup = ACCBenchmark()
+    setup.setup()
+    return setup
+
+
+def time_steps(step, warmup, steps):
+    """(seconds of the first step, seconds of each timed step)."""
+    t = time.perf_counter()
+    step()
+    first = time.perf_counter() - t
+    for _ in range(warmup - 1):
+        step()
+    times = []
+    for _ in range(steps):
+        t = time.perf_counter()
+        step()
+        times.append(time.perf_counter() - t)
+    return first, times
+
+
+def worker(model, size, warmup, steps):
+    """Runs in its own process: one model (``ocean`` or ``veros-<backend>``) at one size."""
+    if model == "ocean":
+        ocean = build_model(size)
+
+        def step():
+            ocean.step()
+            ocean.backend.synchronize()
+    else:
+        setup = veros_setup(size)
+        state = setup.state
+
+        def step():
+            setup.step(state)
+            if model == "veros-jax":
+                state.variables.u.block_until_ready()
+
+    first, times = time_steps(step, warmup, steps)
+    return {"first_step_s": first, "s_per_step": statistics.median(times), "times": times}
+
+
+def run_worker(model, size, warmup, steps):
+    env = dict(os.environ)
+    if model.startswith("veros-"):
+        env["VEROS_BACKEND"] = model.split("-", 1)[1]
+    cmd = [sys.executable, str(Path(__file__).resolve()), "--worker", model, fmt_size(size)]
+    cmd += ["--warmup", str(warmup), "--steps", str(steps)]
+    out = subprocess.run(cmd, env=env, capture_output=True, text=True, cwd=HERE.parent)
+    if out.returncode != 0:
+        raise RuntimeError(f"{model} at {fmt_size(size)} failed:\n{out.stderr[-3000:]}")
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def table(report):
+    info = report["machine"]
+    lines = [
+        f"Veros {report['veros_version']} and ocean-hybrid, ACC benchmark configuration, "
+        f"{info['date']}: {info['cpu']}, {info['cores']} cores; median of "
+        f"{report['steps']} steps after {report['warmup']} warm-up steps, each model in its "
+        "own process, one after the other in this run.",
+        "",
+        "| grid | model | s/step | first step [s] | Veros / ocean-hybrid |",
+        "|---|---|---:|---:|---:|",
+    ]
+    for size, rows in report["results"].items():
+        ours = rows["ocean"]["s_per_step"]
+        for model, row in rows.items():
+            ratio = "" if model == "ocean" else f"{row['s_per_step'] / ours:.1f}x"
+            lines.append(
+                f"| {size} | {model} | {row['s_per_step']:.4f} | {row['first_step_s']:.1f} "
+                f"| {ratio} |"
+            )
+    return "\n".join(lines)
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", default=DEFAULT_SIZES)
+    parser.add_argument("--steps", type=int, default=20)
+    parser.add_argument("--warmup", type=int, default=3)
+    parser.add_argument("--worker", nargs=2, metavar=("MODEL", "SIZE"), help=argparse.SUPPRESS)
+    parser.add_argument("--out", type=Path, default=RESULTS)
+    args = parser.parse_args(argv)
+    if args.warmup < 1:
+        parser.error(
+            f"--warmup must be at least 1 (the first step is timed apart); got {args.warmup}"
+        )
+    if args.worker:
+        model, size = args.worker
+        print(json.dumps(worker(model, parse_size(size), args.warmup, args.steps)))
+        return
+    import veros
+
+    models = ["ocean", "veros-numpy"]
+    if importlib.util.find_spec("jax") is not None:
+        models.append("veros-jax")
+    results = {}
+    for size in (parse_size(s) for s in args.sizes.split(",")):
+        results[fmt_size(size)] = {
+            model: run_worker(model, size, args.warmup, args.steps) for model in models
+        }
+    report = {
+        "machine": machine_info(),
+        "veros_version": veros.__version__,
+        "steps": args.steps,
+        "warmup": args.warmup,
+        "models": models,
+        "results": results,
+        "load_average_1_5_15min": os.getloadavg(),
+    }
+    print(table(report))
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    partial = args.out.with_suffix(".json.tmp")
+    partial.write_text(json.dumps(report, indent=2))
+    partial.replace(args.out)
+    print(f"wrote {args.out}")
+
+
+if __name__ == "__main__":
+    main()
