@@ -7,6 +7,11 @@ ROOT = Path(__file__).resolve().parent.parent
 os.environ.setdefault("NUMBA_CACHE_DIR", str(ROOT / "build" / "numba-cache"))
 os.environ.setdefault("OCEAN_CACHE_DIR", str(ROOT / "build" / "ocean-cache"))
 os.environ.setdefault("MPLBACKEND", "Agg")
+# test workers (pytest-xdist, ``make test``) share the cores: Numba threads beyond each
+# worker's share would spin against the other workers' (set before Numba is imported)
+_workers = int(os.environ.get("PYTEST_XDIST_WORKER_COUNT", "1"))
+if _workers > 1:
+    os.environ.setdefault("NUMBA_NUM_THREADS", str(max(1, (os.cpu_count() or 1) // _workers)))
 
 import pytest  # noqa: E402
 

@@ -107,7 +107,7 @@ SIMULATOR_SCRIPT = textwrap.dedent(
     import sys
     import numpy as np
     sys.path.insert(0, sys.argv[1])
-    from test_isoneutral import random_case
+    from test_isoneutral_kernels import random_case
     _, out = random_case(seed=4, backend="cuda")
     np.savez(sys.argv[2], **out)
     """
