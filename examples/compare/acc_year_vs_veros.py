@@ -3,7 +3,7 @@ a figure of what the parity issue asks to compare: zonal-mean temperature, the A
 zonal transport and the meridional overturning.
 
 Usage (needs the ``compare`` extra, i.e. Veros 1.7):
-``python examples/acc_year_vs_veros.py [--days 360] [--out docs/acc_year_vs_veros.png]``;
+``python examples/compare/acc_year_vs_veros.py [--days 360] [--out docs/acc_year_vs_veros.png]``;
 writes the figure and a JSON of the numbers beside it. Veros runs its ACC setup as it
 ships (streamfunction external mode, its energy-conserving path); this model runs
 ``examples/acc.py`` (rigid-lid surface pressure; differences in
@@ -18,7 +18,9 @@ from pathlib import Path
 
 import numpy as np
 
-HERE = Path(__file__).resolve().parent
+EXAMPLES = Path(__file__).resolve().parents[1]
+#: the halo width of Veros's arrays
+VEROS_HALO = 2
 DAY = 86400.0
 SV = 1e6
 #: days between samples of the ACC transport
@@ -28,7 +30,7 @@ SAMPLE_DAYS = 10
 def veros_fields(state):
     """Interior temperature, u, v [i, j, k] and the metrics of a Veros state, at tau."""
     vs = state.variables
-    h = np.s_[2:-2]
+    h = slice(VEROS_HALO, -VEROS_HALO)
     return {
         "temp": np.asarray(vs.temp[h, h, :, vs.tau]), "u": np.asarray(vs.u[h, h, :, vs.tau]),
         "v": np.asarray(vs.v[h, h, :, vs.tau]), "maskT": np.asarray(vs.maskT[h, h]),
@@ -77,7 +79,7 @@ def run_ocean(days):
     from ocean import Model
     from ocean.loader import load_setup
 
-    model = Model(load_setup(HERE / "acc.py")(), backend="cpu")
+    model = Model(load_setup(EXAMPLES / "acc.py")(), backend="cpu")
     per_sample = int(round(SAMPLE_DAYS * DAY / model.settings.dt_tracer))
     series = [acc_transport(ocean_fields(model))]
     for _ in range(int(round(days / SAMPLE_DAYS))):
@@ -145,7 +147,9 @@ def figure(results, days, out):
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--days", type=int, default=360)
-    parser.add_argument("--out", type=Path, default=HERE.parent / "docs" / "acc_year_vs_veros.png")
+    parser.add_argument(
+        "--out", type=Path, default=EXAMPLES.parent / "docs" / "acc_year_vs_veros.png"
+    )
     args = parser.parse_args(argv)
     if args.days < SAMPLE_DAYS or args.days % SAMPLE_DAYS:
         parser.error(f"--days must be a positive multiple of {SAMPLE_DAYS}; got {args.days}")
