@@ -23,6 +23,7 @@ from .eos import (
     teos10_density,
     teos10_density_derivatives,
 )
+from .laplacian import friction_fluxes_u, friction_fluxes_v
 
 #: Gauss-Legendre nodes and weights on [-1, 1] (8 points: exact for polynomials of degree
 #: 15; TEOS-10's integrand, a ratio of low-degree polynomials in p, is resolved to round-off)
@@ -130,25 +131,11 @@ def harmonic_friction_dissipation(
     """Dissipation of kinetic energy by harmonic lateral friction at U and V points
     [m2 s-3]: the viscous fluxes of ``laplacian.laplacian_u``/``laplacian_v`` (coefficients
     per row, free slip at walls) times the velocity differences across them."""
-    fe = hu_x[j] * (u[k, j, i + 1] - u[k, j, i]) / (cost[j] * dxt[i + 1])
-    fe *= maskU[k, j, i + 1] * maskU[k, j, i]
-    fw = hu_x[j] * (u[k, j, i] - u[k, j, i - 1]) / (cost[j] * dxt[i])
-    fw *= maskU[k, j, i] * maskU[k, j, i - 1]
-    fn = hu_y[j] * (u[k, j + 1, i] - u[k, j, i]) / dyu[j] * cosu[j]
-    fn *= maskU[k, j + 1, i] * maskU[k, j, i]
-    fs = hu_y[j - 1] * (u[k, j, i] - u[k, j - 1, i]) / dyu[j - 1] * cosu[j - 1]
-    fs *= maskU[k, j, i] * maskU[k, j - 1, i]
+    fe, fw, fn, fs = friction_fluxes_u(k, j, i, u, maskU, hu_x, hu_y, dxt, dyu, cost, cosu)
     x_part = face_dissipation(u[k, j, i - 1], u[k, j, i], u[k, j, i + 1], fw, fe)
     y_part = face_dissipation(u[k, j - 1, i], u[k, j, i], u[k, j + 1, i], fs, fn)
     diss_u[k, j, i] = x_part / (cost[j] * dxu[i]) + y_part / (cost[j] * dyt[j])
-    fe = hv_x[j] * (v[k, j, i + 1] - v[k, j, i]) / (cosu[j] * dxu[i])
-    fe *= maskV[k, j, i + 1] * maskV[k, j, i]
-    fw = hv_x[j] * (v[k, j, i] - v[k, j, i - 1]) / (cosu[j] * dxu[i - 1])
-    fw *= maskV[k, j, i] * maskV[k, j, i - 1]
-    fn = hv_y[j + 1] * (v[k, j + 1, i] - v[k, j, i]) / dyt[j + 1] * cost[j + 1]
-    fn *= maskV[k, j + 1, i] * maskV[k, j, i]
-    fs = hv_y[j] * (v[k, j, i] - v[k, j - 1, i]) / dyt[j] * cost[j]
-    fs *= maskV[k, j, i] * maskV[k, j - 1, i]
+    fe, fw, fn, fs = friction_fluxes_v(k, j, i, v, maskV, hv_x, hv_y, dxu, dyt, cost, cosu)
     x_part = face_dissipation(v[k, j, i - 1], v[k, j, i], v[k, j, i + 1], fw, fe)
     y_part = face_dissipation(v[k, j - 1, i], v[k, j, i], v[k, j + 1, i], fs, fn)
     diss_v[k, j, i] = x_part / (cosu[j] * dxt[i]) + y_part / (cosu[j] * dyu[j])

@@ -6,9 +6,10 @@ from .core import in_box, stencil
 
 
 @stencil
-def laplacian_u(k, j, i, u, maskU, coef_x, coef_y, dxt, dxu, dyt, dyu, cost, cosu):
-    """div(c grad u) at U [m-1 s-1 times c]: c = coef_x[j] on x fluxes (at T points),
-    coef_y[j] on y fluxes (at corners); free slip at walls (masked fluxes)."""
+def friction_fluxes_u(k, j, i, u, maskU, coef_x, coef_y, dxt, dyu, cost, cosu):
+    """(east, west, north, south) fluxes c grad u around U cell (k, j, i): c = coef_x[j]
+    on x fluxes (at T points), coef_y[j] on y fluxes (at corners, times cosu); masked at
+    walls (free slip)."""
     fe = coef_x[j] * (u[k, j, i + 1] - u[k, j, i]) / (cost[j] * dxt[i + 1])
     fe *= maskU[k, j, i + 1] * maskU[k, j, i]
     fw = coef_x[j] * (u[k, j, i] - u[k, j, i - 1]) / (cost[j] * dxt[i])
@@ -17,13 +18,20 @@ def laplacian_u(k, j, i, u, maskU, coef_x, coef_y, dxt, dxu, dyt, dyu, cost, cos
     fn *= maskU[k, j + 1, i] * maskU[k, j, i]
     fs = coef_y[j - 1] * (u[k, j, i] - u[k, j - 1, i]) / dyu[j - 1] * cosu[j - 1]
     fs *= maskU[k, j, i] * maskU[k, j - 1, i]
+    return fe, fw, fn, fs
+
+
+@stencil
+def laplacian_u(k, j, i, u, maskU, coef_x, coef_y, dxt, dxu, dyt, dyu, cost, cosu):
+    """div(c grad u) at U [m-1 s-1 times c], the fluxes of :func:`friction_fluxes_u`."""
+    fe, fw, fn, fs = friction_fluxes_u(k, j, i, u, maskU, coef_x, coef_y, dxt, dyu, cost, cosu)
     return maskU[k, j, i] * ((fe - fw) / (cost[j] * dxu[i]) + (fn - fs) / (cost[j] * dyt[j]))
 
 
 @stencil
-def laplacian_v(k, j, i, v, maskV, coef_x, coef_y, dxt, dxu, dyt, dyu, cost, cosu):
-    """div(c grad v) at V: c = coef_x[j] on x fluxes (at corners), coef_y[j] on y fluxes
-    (at T points)."""
+def friction_fluxes_v(k, j, i, v, maskV, coef_x, coef_y, dxu, dyt, cost, cosu):
+    """(east, west, north, south) fluxes c grad v around V cell (k, j, i): c = coef_x[j]
+    on x fluxes (at corners), coef_y on y fluxes (at T points, times cost)."""
     fe = coef_x[j] * (v[k, j, i + 1] - v[k, j, i]) / (cosu[j] * dxu[i])
     fe *= maskV[k, j, i + 1] * maskV[k, j, i]
     fw = coef_x[j] * (v[k, j, i] - v[k, j, i - 1]) / (cosu[j] * dxu[i - 1])
@@ -32,6 +40,13 @@ def laplacian_v(k, j, i, v, maskV, coef_x, coef_y, dxt, dxu, dyt, dyu, cost, cos
     fn *= maskV[k, j + 1, i] * maskV[k, j, i]
     fs = coef_y[j] * (v[k, j, i] - v[k, j - 1, i]) / dyt[j] * cost[j]
     fs *= maskV[k, j, i] * maskV[k, j - 1, i]
+    return fe, fw, fn, fs
+
+
+@stencil
+def laplacian_v(k, j, i, v, maskV, coef_x, coef_y, dxt, dxu, dyt, dyu, cost, cosu):
+    """div(c grad v) at V, the fluxes of :func:`friction_fluxes_v`."""
+    fe, fw, fn, fs = friction_fluxes_v(k, j, i, v, maskV, coef_x, coef_y, dxu, dyt, cost, cosu)
     return maskV[k, j, i] * ((fe - fw) / (cosu[j] * dxt[i]) + (fn - fs) / (cosu[j] * dyu[j]))
 
 
