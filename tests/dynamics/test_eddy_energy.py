@@ -18,7 +18,7 @@ from ocean.loader import load_setup
 ACC_EKE = {
     "nx": 4, "ny": 42, "enable_eke": True, "eke_k_max": 1e4, "eke_c_k": 0.4,
     "eke_c_eps": 0.5, "eke_cross": 2.0, "eke_crhin": 1.0, "eke_lmin": 100.0,
-    "enable_eke_isopycnal_diffusion": True,
+    "enable_eke_isopycnal_diffusion": True, "enable_eke_superbee_advection": False,
 }  # fmt: skip
 
 

@@ -13,7 +13,9 @@ from ocean import Model
 from ocean.errors import SetupError
 from ocean.loader import load_setup
 
-SMALL = {"nx": 4, "ny": 42}
+#: the ACC without EKE: these budgets are those of TKE and IDEMIX alone (EKE's transfer into
+#: them is tested in test_eddy_energy.py)
+SMALL = {"nx": 4, "ny": 42, "enable_eke": False}
 #: float64 round-off of a column's tridiagonal solve and sums, relative to the column
 #: integral of the field: the implicit solve's off-diagonals reach ~1e4 for IDEMIX (dt
 #: tau_v c0^2 / dz^2), which amplifies the last bit by as much (measured 1e-13 for E_iw)

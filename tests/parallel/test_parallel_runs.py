@@ -54,7 +54,7 @@ def test_decomposed_run_is_bit_identical(tmp_path, one_rank, setup, ranks, layou
     assert_identical(run(tmp_path, setup, ranks, layout), one_rank[setup])
 
 
-PROGNOSTIC = ("u", "v", "psi", "temp", "salt", "rho", "tke")
+PROGNOSTIC = ("u", "v", "psi", "temp", "salt", "rho", "tke", "eke")
 #: round-off growth over the run without sum-order independence: 1e-12 where the
 #: coefficients do not depend on the flow (double gyre, measured 2e-13), 2e-11 with the TKE
 #: closure (ACC), whose mixing length (sqrt(2 E) / sqrt(max(N^2, 1e-12))), Richardson
