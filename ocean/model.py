@@ -144,6 +144,7 @@ class Model:
             self.external.step()
         self.tracers.step()
         self.tracers.equation_of_state(taup1)
+        self.mixing.velocity_on_wgrid()
         self.eddies.integrate(self.mixing.advect)
         self.mixing.integrate()
         self.vertical_velocity(taup1)

@@ -97,9 +97,11 @@ class VerticalMixing:
             st.salt_surface_flux, s.grav, s.rho_0, st.P_diss_v,
         )  # fmt: skip
         self.waves.integrate(self.advect)
-        transfer = st.iw_diss if self.waves.on else self.no_transfer
-        if s.enable_eke and not self.waves.on:
-            transfer = st.eke_diss_iw
+        # what the other closures hand to TKE: IDEMIX's dissipation, else EKE's
+        if self.waves.on:
+            transfer = st.iw_diss
+        else:
+            transfer = st.eke_diss_iw if s.enable_eke else self.no_transfer
         b.launch(
             KTKE.tke_vertical_step, g.box2(),
             st.tke[tau], st.K_diss_v, transfer, st.P_diss_v, st.forc_tke_surface, st.kappaM,
@@ -116,20 +118,29 @@ class VerticalMixing:
             self.advect(st.tke, st.dtke, s.enable_tke_superbee_advection)
         m.fill_halo(st.tke[taup1])
 
-    def advect(self, energy, tendency, superbee):
-        """Adams-Bashforth advection (dt_tracer) of a W-point quantity by u, v at tau."""
+    def velocity_on_wgrid(self):
+        """u, v, w on the W grid from u, v at tau, once per step for every W-point quantity
+        that is advected (Veros's calculate_velocity_on_wgrid); nothing without one."""
         m = self.model
-        st, s, d, b, g = m.state, m.settings, m.dev, m.backend, m.grid
-        tau = st.tau
+        st, d, b, g = m.state, m.dev, m.backend, m.grid
+        if "u_wgrid" not in st.arrays:
+            return
         b.launch(
             KW.velocity_on_wgrid, g.box2(1),
-            st.u[tau], st.v[tau], d.maskU, d.maskV, d.maskW, d.dzt, d.dzw, st.u_wgrid,
+            st.u[st.tau], st.v[st.tau], d.maskU, d.maskV, d.maskW, d.dzt, d.dzw, st.u_wgrid,
             st.v_wgrid,
         )  # fmt: skip
         b.launch(
             KW.vertical_velocity_on_wgrid, g.box2(),
             st.u_wgrid, st.v_wgrid, d.dxt, d.dyt, d.dzw, d.cost, d.cosu, st.w_wgrid,
         )  # fmt: skip
+
+    def advect(self, energy, tendency, superbee):
+        """Adams-Bashforth advection (dt_tracer) of a W-point quantity by the W-grid
+        velocities of :meth:`velocity_on_wgrid`."""
+        m = self.model
+        st, s, d, b, g = m.state, m.settings, m.dev, m.backend, m.grid
+        tau = st.tau
         b.launch(
             KW.wgrid_advection_step, g.box(),
             energy[tau], st.u_wgrid, st.v_wgrid, st.w_wgrid, d.maskW, d.dxt, d.dyt, d.dzw,
