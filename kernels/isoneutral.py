@@ -23,6 +23,12 @@ Veros's Ai_bx, Ai_by); ip (jp) picks the T cell or lateral face (west/east, sout
 and kr the W face below/above the T cell (for the top face: the T cell below/above it).
 The tensor's diagonal is ``diagonal[0..2]`` = K_11 (east faces), K_22 (north faces),
 K_33 (top faces).
+
+Every triad (a T cell, one of its U or V faces, one of its W faces) belongs to one
+lateral face and to one top face. The tensor is built in two passes so that each triad's
+slope and taper (a tanh, the dearest part by far on the CPU) are computed once:
+:func:`isoneutral_tensor_lateral` forms the lateral faces' triads and keeps their slopes
+and tapers, :func:`isoneutral_tensor_top` gathers the top faces' triads from them.
 """
 
 from math import tanh
@@ -35,6 +41,8 @@ from .tridiagonal import solve_column
 EAST, NORTH, TOP_X, TOP_Y = 0, 1, 2, 3
 #: added to the vertical density gradient in the slope's denominator [kg m-4]
 EPSILON = 1e-20
+#: |x| from which tanh(x) rounds to +-1 in float64 (and C's tanh returns +-1)
+SATURATED = 22.0
 
 
 @kernel(radius=0)
@@ -47,8 +55,18 @@ def density_derivatives_at_t(k, j, i, eos, temp, salt, maskT, zt, drdT, drdS):
 
 @stencil
 def tapered(slope, iso_slopec, iso_dslope):
-    """The taper factor 0.5 (1 + tanh((iso_slopec - |S|) / iso_dslope)) of slope S."""
-    return 0.5 * (1.0 + tanh((-abs(slope) + iso_slopec) / iso_dslope))
+    """The taper factor 0.5 (1 + tanh((iso_slopec - |S|) / iso_dslope)) of slope S.
+
+    tanh costs more than the rest of a triad together on the CPU; where its argument x
+    has |x| >= 22 it is -1 or 1 to the last bit (1 - tanh(22) ~ 1e-19, below half an ulp
+    of 1; C's tanh returns exactly +-1 there), so the taper is exactly 0 or 1 and tanh is
+    skipped: in neutral or unstable stratification (S huge) and for steep slopes."""
+    x = (-abs(slope) + iso_slopec) / iso_dslope
+    if x <= -SATURATED:
+        return 0.0
+    if x >= SATURATED:
+        return 1.0
+    return 0.5 * (1.0 + tanh(x))
 
 
 @stencil
@@ -87,54 +105,133 @@ def face_average(K, k, j, i, j2, i2):
 
 
 @stencil
-def lateral_face_triads(
-    k, j, i, j2, i2, temp, salt, drdT, drdS, K_iso, mask, grad_temp, grad_salt,
-    maskW, dzw, dzt, K_iso_steep, iso_slopec, iso_dslope, triads, face,
+def triad_taper(slope, flat_taper, iso_slopec, iso_dslope):
+    """:func:`tapered` of ``slope``; ``flat_taper`` = tapered(0) where the slope is 0 (dry
+    faces, flat isopycnals), which then costs no tanh."""
+    if slope == 0.0:
+        return flat_taper
+    return tapered(slope, iso_slopec, iso_dslope)
+
+
+@stencil
+def lateral_triad(
+    k, j, i, face, n, horizontal, vertical, mask, diffusivity, dzw_kw, K_iso_steep,
+    flat_taper, iso_slopec, iso_dslope, triads, slopes, tapers,
 ):  # fmt: skip
-    """The four triad slopes (tapered, masked) of the lateral ``face`` between T cells
-    (j, i) and (j2, i2) at level k into ``triads``, given the face's gradients of temp and
-    salt; returns its diagonal diffusivity K_11 (or K_22) =
-    sum dzw max(K_iso_steep, K taper) / (4 dzt)."""
+    """One triad n = ip * 2 + kr of the lateral ``face`` of cell (k, j, i) from its
+    horizontal and vertical density gradients [kg m-4]: stores the tapered, masked slope
+    in ``triads`` and the slope and its taper in ``slopes``, ``tapers`` (for the top faces,
+    :func:`isoneutral_tensor_top`); returns its part of the face's K_11 (K_22) sum,
+    dzw max(K_iso_steep, K taper) [m3 s-1]."""
+    slope = neutral_slope(horizontal, vertical)
+    taper = triad_taper(slope, flat_taper, iso_slopec, iso_dslope)
+    triads[face, n, k, j, i] = taper * slope * mask
+    slopes[face, n, k, j, i] = slope
+    tapers[face, n, k, j, i] = taper
+    return dzw_kw * mask * max(K_iso_steep, diffusivity * taper)
+
+
+@stencil
+def lateral_face_triads(
+    k, j, i, j2, i2, face, grad_temp, grad_salt, below, above, below2, above2, drdT, drdS,
+    K_iso, mask, dzw, dzt, K_iso_steep, flat_taper, iso_slopec, iso_dslope, triads, slopes,
+    tapers,
+):  # fmt: skip
+    """The four triads of the lateral ``face`` between T cells (j, i) and (j2, i2) at level
+    k (:func:`lateral_triad`), given the face's gradients of temp and salt and the
+    vertical density gradients of the two cells on their W faces below and above (below
+    unused at k = 0: no W face below the bottom level, those triads are 0); returns the
+    face's diagonal diffusivity K_11 (or K_22) = sum dzw max(K_iso_steep, K taper) /
+    (4 dzt) [m2 s-1]."""
     diffusivity = face_average(K_iso, k, j, i, j2, i2)
+    m = mask[k, j, i]
+    horizontal = drdT[k, j, i] * grad_temp + drdS[k, j, i] * grad_salt
+    horizontal2 = drdT[k, j2, i2] * grad_temp + drdS[k, j2, i2] * grad_salt
     total = 0.0
-    for n in range(2):
-        triads[face, n * 2, k, j, i] = 0.0  # no W face below the bottom level
-    for kr in range(1 if k == 0 else 0, 2):
-        kw = k - 1 + kr
-        for ip in range(2):
-            jc, ic = (j, i) if ip == 0 else (j2, i2)
-            d_temp, d_salt = drdT[k, jc, ic], drdS[k, jc, ic]
-            horizontal = d_temp * grad_temp + d_salt * grad_salt
-            vertical = d_temp * gradient_z(temp, kw, jc, ic, maskW, dzw) + d_salt * gradient_z(
-                salt, kw, jc, ic, maskW, dzw
-            )
-            slope = neutral_slope(horizontal, vertical)
-            taper = tapered(slope, iso_slopec, iso_dslope)
-            total += dzw[kw] * mask[k, j, i] * max(K_iso_steep, diffusivity * taper)
-            triads[face, ip * 2 + kr, k, j, i] = taper * slope * mask[k, j, i]
+    if k == 0:
+        for n in range(0, 4, 2):
+            triads[face, n, k, j, i] = 0.0
+            slopes[face, n, k, j, i] = 0.0
+            tapers[face, n, k, j, i] = 0.0
+    else:
+        total += lateral_triad(
+            k, j, i, face, 0, horizontal, below, m, diffusivity, dzw[k - 1], K_iso_steep,
+            flat_taper, iso_slopec, iso_dslope, triads, slopes, tapers,
+        )  # fmt: skip
+        total += lateral_triad(
+            k, j, i, face, 2, horizontal2, below2, m, diffusivity, dzw[k - 1], K_iso_steep,
+            flat_taper, iso_slopec, iso_dslope, triads, slopes, tapers,
+        )  # fmt: skip
+    total += lateral_triad(
+        k, j, i, face, 1, horizontal, above, m, diffusivity, dzw[k], K_iso_steep,
+        flat_taper, iso_slopec, iso_dslope, triads, slopes, tapers,
+    )  # fmt: skip
+    total += lateral_triad(
+        k, j, i, face, 3, horizontal2, above2, m, diffusivity, dzw[k], K_iso_steep,
+        flat_taper, iso_slopec, iso_dslope, triads, slopes, tapers,
+    )  # fmt: skip
     return total / (4.0 * dzt[k])
 
 
+@stencil
+def vertical_density_gradient(k, j, i, temp, salt, drdT, drdS, maskW, dzw, kw):
+    """d rho/dz [kg m-4] of T cell (k, j, i) on W face kw (k - 1 below, k above) from its
+    own drdT, drdS: the denominator of the cell's triads there."""
+    return drdT[k, j, i] * gradient_z(temp, kw, j, i, maskW, dzw) + drdS[k, j, i] * gradient_z(
+        salt, kw, j, i, maskW, dzw
+    )
+
+
 @kernel(radius=1)
-def isoneutral_tensor(
-    k, j, i, temp, salt, drdT, drdS, K_iso, maskU, maskV, maskW, dxt, dxu, dyt, dyu, dzt,
-    dzw, cost, cosu, K_iso_steep, iso_slopec, iso_dslope, triads, diagonal,
+def isoneutral_tensor_lateral(
+    k, j, i, temp, salt, drdT, drdS, K_iso, maskU, maskV, maskW, dxu, dyu, dzt, dzw, cost,
+    K_iso_steep, flat_taper, iso_slopec, iso_dslope, triads, diagonal, slopes, tapers,
 ):  # fmt: skip
-    """Triad slopes and the diagonal of the diffusion tensor around cell (k, j, i) from
-    temp, salt at tau: on its east face K_11 [m2 s-1], on its north face K_22, on its top
-    face K_33 = sum K_iso taper S^2 (dxu / (4 dxt) over x triads, cosu dyu / (4 cost dyt)
-    over y triads), 0 at the surface."""
+    """Triad slopes and the diagonal of the diffusion tensor on the east and north faces
+    of cell (k, j, i) from temp, salt at tau: triads[EAST], triads[NORTH] (tapered slope
+    times the face mask), K_11 and K_22 = sum dzw max(K_iso_steep, K taper) / (4 dzt)
+    [m2 s-1], and each triad's slope and taper in ``slopes``, ``tapers`` [face, ip * 2 +
+    kr] for :func:`isoneutral_tensor_top`. ``flat_taper`` = tapered(0, iso_slopec,
+    iso_dslope). Each face gradient and each cell's vertical density gradient is formed
+    once (the east and north faces share the cell's own)."""
+    below = below_east = below_north = 0.0
+    if k > 0:
+        below = vertical_density_gradient(k, j, i, temp, salt, drdT, drdS, maskW, dzw, k - 1)
+        below_east = vertical_density_gradient(
+            k, j, i + 1, temp, salt, drdT, drdS, maskW, dzw, k - 1
+        )
+        below_north = vertical_density_gradient(
+            k, j + 1, i, temp, salt, drdT, drdS, maskW, dzw, k - 1
+        )
+    above = vertical_density_gradient(k, j, i, temp, salt, drdT, drdS, maskW, dzw, k)
+    above_east = vertical_density_gradient(k, j, i + 1, temp, salt, drdT, drdS, maskW, dzw, k)
+    above_north = vertical_density_gradient(k, j + 1, i, temp, salt, drdT, drdS, maskW, dzw, k)
     diagonal[0, k, j, i] = lateral_face_triads(
-        k, j, i, j, i + 1, temp, salt, drdT, drdS, K_iso, maskU,
-        gradient_x(temp, k, j, i, maskU, dxu, cost), gradient_x(salt, k, j, i, maskU, dxu, cost),
-        maskW, dzw, dzt, K_iso_steep, iso_slopec, iso_dslope, triads, EAST,
+        k, j, i, j, i + 1, EAST, gradient_x(temp, k, j, i, maskU, dxu, cost),
+        gradient_x(salt, k, j, i, maskU, dxu, cost), below, above, below_east, above_east,
+        drdT, drdS, K_iso, maskU, dzw, dzt, K_iso_steep, flat_taper, iso_slopec, iso_dslope,
+        triads, slopes, tapers,
     )  # fmt: skip
     diagonal[1, k, j, i] = lateral_face_triads(
-        k, j, i, j + 1, i, temp, salt, drdT, drdS, K_iso, maskV,
-        gradient_y(temp, k, j, i, maskV, dyu), gradient_y(salt, k, j, i, maskV, dyu),
-        maskW, dzw, dzt, K_iso_steep, iso_slopec, iso_dslope, triads, NORTH,
+        k, j, i, j + 1, i, NORTH, gradient_y(temp, k, j, i, maskV, dyu),
+        gradient_y(salt, k, j, i, maskV, dyu), below, above, below_north, above_north,
+        drdT, drdS, K_iso, maskV, dzw, dzt, K_iso_steep, flat_taper, iso_slopec, iso_dslope,
+        triads, slopes, tapers,
     )  # fmt: skip
-    if k == temp.shape[0] - 1:
+
+
+@kernel(radius=1)
+def isoneutral_tensor_top(
+    k, j, i, K_iso, maskW, dxt, dxu, dyt, dyu, cost, cosu, slopes, tapers, triads, diagonal
+):  # fmt: skip
+    """Triad slopes and K_33 on the top face of cell (k, j, i), gathered from the lateral
+    triads of :func:`isoneutral_tensor_lateral` (run first, on this box widened by one
+    cell to the west and south): a top face's x triad (T cell k + kr, U face i - 1 + ip)
+    is the triad (3 - ip * 2 - kr) of east face (k + kr, i - 1 + ip), likewise in y.
+    triads[TOP_X], triads[TOP_Y] = tapered slope times maskW; K_33 = sum K_iso taper S^2
+    (dxu / (4 dxt) over x triads, cosu dyu / (4 cost dyt) over y triads) [m2 s-1]; 0 at the
+    surface."""
+    if k == maskW.shape[0] - 1:
         for n in range(4):
             triads[TOP_X, n, k, j, i] = 0.0
             triads[TOP_Y, n, k, j, i] = 0.0
@@ -144,27 +241,27 @@ def isoneutral_tensor(
     sum_y = 0.0
     for kr in range(2):
         level = k + kr
-        d_temp, d_salt = drdT[level, j, i], drdS[level, j, i]
-        vertical = d_temp * gradient_z(temp, k, j, i, maskW, dzw) + d_salt * gradient_z(
-            salt, k, j, i, maskW, dzw
-        )
         for ip in range(2):
             face = i - 1 + ip
-            horizontal = d_temp * gradient_x(temp, level, j, face, maskU, dxu, cost)
-            horizontal += d_salt * gradient_x(salt, level, j, face, maskU, dxu, cost)
-            slope = neutral_slope(horizontal, vertical)
-            taper = tapered(slope, iso_slopec, iso_dslope)
+            slope = slopes[EAST, 3 - ip * 2 - kr, level, j, face]
+            taper = tapers[EAST, 3 - ip * 2 - kr, level, j, face]
             sum_x += dxu[face] * K_iso[k, j, i] * taper * slope**2 * maskW[k, j, i]
             triads[TOP_X, ip * 2 + kr, k, j, i] = taper * slope * maskW[k, j, i]
         for jp in range(2):
             face = j - 1 + jp
-            horizontal = d_temp * gradient_y(temp, level, face, i, maskV, dyu)
-            horizontal += d_salt * gradient_y(salt, level, face, i, maskV, dyu)
-            slope = neutral_slope(horizontal, vertical)
-            taper = tapered(slope, iso_slopec, iso_dslope)
+            slope = slopes[NORTH, 3 - jp * 2 - kr, level, face, i]
+            taper = tapers[NORTH, 3 - jp * 2 - kr, level, face, i]
             sum_y += cosu[face] * dyu[face] * K_iso[k, j, i] * taper * slope**2 * maskW[k, j, i]
             triads[TOP_Y, jp * 2 + kr, k, j, i] = taper * slope * maskW[k, j, i]
     diagonal[2, k, j, i] = sum_x / (4.0 * dxt[i]) + sum_y / (4.0 * dyt[j] * cost[j])
+
+
+def lateral_box(box):
+    """The box :func:`isoneutral_tensor_lateral` must cover for :func:`isoneutral_tensor_top`
+    on ``box`` (k0, k1, j0, j1, i0, i1): one more row to the south, one more column to the
+    west."""
+    k0, k1, j0, j1, i0, i1 = box
+    return (k0, k1, j0 - 1, j1, i0 - 1, i1)
 
 
 @stencil

@@ -45,6 +45,9 @@ class IsoneutralMixing:
         self.eos = eos
         self.drdT, self.drdS = b.zeros(shape), b.zeros(shape)
         self.triads = b.zeros(TRIAD_SHAPE + shape)
+        # each lateral triad's slope and taper, which the top faces' triads reuse
+        self.slopes, self.tapers = b.zeros((2, 4) + shape), b.zeros((2, 4) + shape)
+        self.flat_taper = KI.tapered(0.0, s.iso_slopec, s.iso_dslope)
         self.diagonal = b.zeros((3,) + shape)
         self.fluxes = tuple(b.zeros(shape) for _ in range(3))
         # the potential energy the flow loses to the mixing (P_diss_iso, P_diss_skew)
@@ -85,10 +88,15 @@ class IsoneutralMixing:
             self.eos, temp, salt, d.maskT, d.zt, self.drdT, self.drdS,
         )  # fmt: skip
         b.launch(
-            KI.isoneutral_tensor, g.box(1),
-            temp, salt, self.drdT, self.drdS, st.K_iso, d.maskU, d.maskV, d.maskW,
-            d.dxt, d.dxu, d.dyt, d.dyu, d.dzt, d.dzw, d.cost, d.cosu,
-            s.K_iso_steep, s.iso_slopec, s.iso_dslope, self.triads, self.diagonal,
+            KI.isoneutral_tensor_lateral, KI.lateral_box(g.box(1)),
+            temp, salt, self.drdT, self.drdS, st.K_iso, d.maskU, d.maskV, d.maskW, d.dxu,
+            d.dyu, d.dzt, d.dzw, d.cost, s.K_iso_steep, self.flat_taper, s.iso_slopec,
+            s.iso_dslope, self.triads, self.diagonal, self.slopes, self.tapers,
+        )  # fmt: skip
+        b.launch(
+            KI.isoneutral_tensor_top, g.box(1),
+            st.K_iso, d.maskW, d.dxt, d.dxu, d.dyt, d.dyu, d.cost, d.cosu, self.slopes,
+            self.tapers, self.triads, self.diagonal,
         )  # fmt: skip
         if self.energy:
             b.launch(
