@@ -23,6 +23,7 @@ from .eos import (
     teos10_density,
     teos10_density_derivatives,
 )
+from .friction import bottom_drag, speed_at_u, speed_at_v
 from .laplacian import friction_fluxes_u, friction_fluxes_v
 
 #: Gauss-Legendre nodes and weights on [-1, 1] (8 points: exact for polynomials of degree
@@ -159,3 +160,74 @@ def friction_dissipation_on_tgrid(
         y_part = area_v[j, i] * on_wgrid(diss_v, k, j, i, north, dzw)
         y_part += area_v[j - 1, i] * on_wgrid(diss_v, k, j - 1, i, south, dzw)
         K_diss_h[k, j, i] = x_part / (2.0 * dxt[i]) + y_part / (2.0 * area_t[j, i])
+
+
+@kernel(radius=1)
+def bottom_friction_dissipation(
+    k, j, i, u, v, kbot, maskU, maskV, dzt, r_bot, r_quad_bot, diss_u, diss_v
+):  # fmt: skip
+    """Kinetic energy removed by the linear and quadratic bottom drag of
+    ``friction.explicit_friction`` at U and V points [m2 s-3]: -vel drag(vel) masked, in the
+    deepest wet cell of each velocity column (r_bot vel^2 + r_quad_bot vel^2 |u| / dzt)."""
+    ku = max(kbot[j, i], kbot[j, i + 1])
+    kv = max(kbot[j, i], kbot[j + 1, i])
+    drag_u = bottom_drag(
+        k, ku, u[k, j, i], speed_at_u(k, j, i, u, v, maskV), r_bot, r_quad_bot, dzt
+    )
+    drag_v = bottom_drag(
+        k, kv, v[k, j, i], speed_at_v(k, j, i, u, v, maskU), r_bot, r_quad_bot, dzt
+    )
+    diss_u[k, j, i] = -maskU[k, j, i] * u[k, j, i] * drag_u
+    diss_v[k, j, i] = -maskV[k, j, i] * v[k, j, i] * drag_v
+
+
+@kernel(radius=0)
+def tke_energy_input(
+    k, j, i, K_diss_v, P_diss_v, P_diss_adv, P_diss_nonlin, transfer, K_diss_bot, bottom,
+    forcing,
+):  # fmt: skip
+    """The forcing of TKE [m2 s-3] (Veros's integrate_tke without cabbeling heat):
+    K_diss_v - P_diss_v - P_diss_adv - P_diss_nonlin + transfer (IDEMIX's or EKE's
+    dissipation) + K_diss_bot if ``bottom`` (the bottom friction's energy goes to TKE: always
+    without IDEMIX, with it if enable_store_bottom_friction_tke)."""
+    value = K_diss_v[k, j, i] - P_diss_v[k, j, i] - P_diss_adv[k, j, i] - P_diss_nonlin[k, j, i]
+    value += transfer[k, j, i]
+    if bottom:
+        value += K_diss_bot[k, j, i]
+    forcing[k, j, i] = value
+
+
+#: how internal_wave_energy_input places EKE's dissipation: where it is, or re-injected
+#: (vertically integrated) at the bottom, or split between the bottom and the surface
+EKE_DISS_LOCAL, EKE_DISS_BOTTOM, EKE_DISS_SURFBOT = 0, 1, 2
+
+
+@column_kernel(radius=0)
+def internal_wave_energy_input(
+    j, i, eke_diss, placement, bottom_fraction, K_diss_bot, bottom, maskW, kbot, dzw,
+    forcing,
+):  # fmt: skip
+    """The forcing of IDEMIX [m2 s-3] (Veros's integrate_idemix): EKE's dissipation
+    ``eke_diss`` where it occurs (``placement`` EKE_DISS_LOCAL), or its column integral
+    A = sum dzw eke_diss maskW (half box at the top) [m3 s-3] put into the deepest wet W box
+    as A/dzw (EKE_DISS_BOTTOM), or a ``bottom_fraction`` of it there and the rest into the
+    top half box as (1 - fraction) A/(dzw/2) (EKE_DISS_SURFBOT; enable_eke_diss_surfbot);
+    plus K_diss_bot if ``bottom`` (not enable_store_bottom_friction_tke)."""
+    nz = eke_diss.shape[0]
+    top = nz - 1
+    if placement == EKE_DISS_LOCAL:
+        for k in range(nz):
+            forcing[k, j, i] = eke_diss[k, j, i]
+    else:
+        column = 0.5 * eke_diss[top, j, i] * maskW[top, j, i] * dzw[top]
+        for k in range(nz - 1):
+            column += dzw[k] * eke_diss[k, j, i] * maskW[k, j, i]
+        deepest = max(0, kbot[j, i] - 1)
+        fraction = 1.0 if placement == EKE_DISS_BOTTOM else bottom_fraction
+        for k in range(nz):
+            forcing[k, j, i] = fraction * column / dzw[k] if k == deepest else 0.0
+        if placement == EKE_DISS_SURFBOT:
+            forcing[top, j, i] = (1.0 - bottom_fraction) * column / (0.5 * dzw[top])
+    if bottom:
+        for k in range(nz):
+            forcing[k, j, i] += K_diss_bot[k, j, i]

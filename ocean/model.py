@@ -19,6 +19,7 @@ from .comm import SerialComm, threads_per_rank
 from .decomposition import Decomposition
 from .dynamics.closures import ClosureSet, make_closures, widen_halo
 from .dynamics.eddy_energy import EddyKineticEnergy
+from .dynamics.energy import EnergyTransfers
 from .dynamics.external import SurfacePressure
 from .dynamics.momentum import Momentum
 from .dynamics.tracers import Tracers
@@ -76,6 +77,7 @@ class Model:
         setup.set_initial_conditions(self.state)
         setup.set_forcing(self.state)
         self.closures = ClosureSet(self, chosen)
+        self.energy = EnergyTransfers(self)
         self.eddies = EddyKineticEnergy(self)
         self.mixing = VerticalMixing(self)
         self.momentum = Momentum(self)

@@ -200,6 +200,17 @@ SETTINGS: dict[str, Setting] = {
     "K_gm_0": Setting(0.0, float, "m2 s-1", "GM thickness diffusivity", low=0.0),
     "iso_slopec": Setting(1e-3, float, "1", "isoneutral slope at the taper's midpoint", low=0.0),
     "iso_dslope": Setting(8e-4, float, "1", "width of the slope taper", low=1e-12),
+    # the energy transfers between the resolved flow and the closures (as Veros)
+    "enable_conserve_energy": Setting(
+        True,
+        bool,
+        "",
+        "exchange energy consistently: the dissipation of friction, advection "
+        "and mixing feeds TKE, EKE and IDEMIX (Veros's energy-conserving path)",
+    ),
+    "enable_store_bottom_friction_tke": Setting(
+        False, bool, "", "with IDEMIX, bottom friction's dissipation feeds TKE, not the waves"
+    ),
     # mesoscale eddy kinetic energy (Eden & Greatbatch 2008; defaults as Veros)
     "enable_eke": Setting(
         False, bool, "", "EKE closure: K_gm (and K_iso) from prognostic eddy kinetic energy"
@@ -214,6 +225,19 @@ SETTINGS: dict[str, Setting] = {
     "enable_eke_isopycnal_diffusion": Setting(False, bool, "", "EKE: K_iso = K_gm"),
     "enable_eke_superbee_advection": Setting(False, bool, "", "EKE: superbee advection of E"),
     "enable_eke_upwind_advection": Setting(False, bool, "", "EKE: upwind advection of E"),
+    "enable_eke_diss_bottom": Setting(
+        False, bool, "", "EKE: its column-integrated dissipation forces IDEMIX at the bottom"
+    ),
+    "enable_eke_diss_surfbot": Setting(
+        False,
+        bool,
+        "",
+        "EKE: its column-integrated dissipation forces IDEMIX at the bottom "
+        "(eke_diss_surfbot_frac) and the surface (the rest)",
+    ),
+    "eke_diss_surfbot_frac": Setting(
+        1.0, float, "1", "EKE: the share of enable_eke_diss_surfbot at the bottom", 0.0, 1.0
+    ),
     "passive_tracers": Setting((), tuple, "", "names of passive tracers (e.g. 'age dye')"),
     "enable_sponge": Setting(False, bool, "", "allocate sponge (interior restoring) fields"),
     "eq_of_state": Setting(

@@ -9,6 +9,7 @@ from __future__ import annotations
 import numpy as np
 
 from .variables import (
+    CONSERVE_ENERGY,
     EKE,
     IDEMIX,
     ISONEUTRAL,
@@ -48,6 +49,8 @@ class State:
             self.variables.update(ISONEUTRAL)
         if settings.enable_eke:
             self.variables.update(EKE)
+        if settings.enable_conserve_energy and (settings.enable_tke or settings.enable_eke):
+            self.variables.update(CONSERVE_ENERGY)
         if any(
             settings[f"enable_{name}_{scheme}_advection"]
             for name in ("tke", "idemix", "eke")

@@ -71,6 +71,7 @@ TKE: dict[str, Var] = {
     "forc_tke_surface": Var("T2", "m3 s-3", "surface flux of turbulent kinetic energy"),
     "K_diss_v": Var("W", "m2 s-3", "dissipation by vertical friction", None, 1, False, True),
     "P_diss_v": Var("W", "m2 s-3", "buoyancy flux kappaH N^2 (surface flux at the top)"),
+    "tke_forcing": Var("W", "m2 s-3", "energy transfers into TKE"),
     "sqrttke": Var("W", "m s-1", "square root of TKE"),
     "mxl": Var("W", "m", "TKE mixing length", None, 1, True),
     "Prandtlnumber": Var("W", "1", "Prandtl number kappaM / kappaH"),
@@ -87,9 +88,19 @@ IDEMIX: dict[str, Var] = {
     "v0": Var("W", "m s-1", "lateral group velocity of internal waves"),
     "alpha_c": Var("W", "m-2 s", "internal-wave dissipation coefficient"),
     "iw_diss": Var("W", "m2 s-3", "dissipation of internal-wave energy (into TKE)"),
-    "iw_forcing": Var("W", "m2 s-3", "energy into internal waves without EKE (none yet)"),
+    "iw_forcing": Var("W", "m2 s-3", "energy transfers into internal waves"),
     "forc_iw_bottom": Var("T2", "m3 s-3", "internal-wave energy flux at the bottom"),
     "forc_iw_surface": Var("T2", "m3 s-3", "internal-wave energy flux at the surface"),
+}
+
+#: the energy-conserving path's fields (``enable_conserve_energy`` with TKE or EKE)
+CONSERVE_ENERGY: dict[str, Var] = {
+    "Hd": Var("T", "m2 s-2", "dynamic enthalpy", None, 3),
+    "int_drhodT": Var("T", "kg m-2 K-1", "depth integral of d rho / d T", None, 3),
+    "int_drhodS": Var("T", "kg m-2 (g/kg)-1", "depth integral of d rho / d S", None, 3),
+    "K_diss_bot": Var("W", "m2 s-3", "kinetic energy dissipated by bottom friction"),
+    "P_diss_adv": Var("W", "m2 s-3", "potential energy dissipated by tracer advection"),
+    "P_diss_nonlin": Var("W", "m2 s-3", "vertical mixing's dissipation beyond kappaH N^2"),
 }
 
 #: isoneutral mixing's diffusivities, allocated when ``enable_neutral_diffusion`` is set

@@ -44,7 +44,7 @@ class EddyKineticEnergy:
 
     def friction_dissipation(self, u, v, harmonic):
         """K_diss_h from u, v at tau and the harmonic friction's row coefficients."""
-        if not self.on:
+        if not (self.on and self.model.settings.enable_conserve_energy):
             return
         m = self.model
         st, d, b, g = m.state, m.dev, m.backend, m.grid
@@ -81,10 +81,13 @@ class EddyKineticEnergy:
         m = self.model
         st, s, d, b, g = m.state, m.settings, m.dev, m.backend, m.grid
         tau, taup1 = st.tau, st.taup1
-        b.launch(
-            KEKE.eke_energy_input, g.box(),
-            st.K_diss_h, st.P_diss_skew, st.P_diss_iso, st.eke_forcing,
-        )  # fmt: skip
+        if s.enable_conserve_energy:
+            b.launch(
+                KEKE.eke_energy_input, g.box(),
+                st.K_diss_h, st.P_diss_skew, st.P_diss_iso, st.eke_forcing,
+            )  # fmt: skip
+        else:  # as Veros: no transfer is diagnosed, so nothing forces E
+            b.fill(st.eke_forcing, 0.0)
         b.launch(
             KEKE.eke_vertical_step, g.box2(),
             st.eke[tau], st.eke_forcing, self.no_source, self.no_flux, st.kappaM, st.sqrteke,

@@ -1,6 +1,7 @@
 """IDEMIX internal-wave energy in the model step (Veros's order): the group velocities and
 dissipation coefficient from N^2 at the start of the step, E_iw at tau+1 after the tracers,
-before TKE, whose forcing gains the waves' dissipation iw_diss."""
+before TKE, whose forcing gains the waves' dissipation iw_diss. The waves are forced by EKE's
+dissipation and, on the energy-conserving path, bottom friction's (``energy.py``)."""
 
 from __future__ import annotations
 
@@ -42,10 +43,10 @@ class InternalWaves:
         m = self.model
         st, s, d, b, g = m.state, m.settings, m.dev, m.backend, m.grid
         tau, taup1 = st.tau, st.taup1
-        forcing = st.eke_diss_iw if s.enable_eke else st.iw_forcing
+        m.energy.wave_forcing(st.eke_diss_iw if s.enable_eke else m.energy.zero)
         b.launch(
             KI.idemix_vertical_step, g.box2(),
-            st.E_iw[tau], forcing, st.forc_iw_bottom, st.forc_iw_surface, st.c0,
+            st.E_iw[tau], st.iw_forcing, st.forc_iw_bottom, st.forc_iw_surface, st.c0,
             st.alpha_c, d.kbot, d.dzt, d.dzw, s.dt_tracer, s.tau_v, st.column_work,
             st.E_iw[taup1], st.iw_diss,
         )  # fmt: skip

@@ -78,5 +78,6 @@ class Momentum:
             d.dxt, d.dxu, d.dyt, d.dyu, d.dzt, d.cost, d.cosu, s.r_bot, s.r_quad_bot,
             biharmonic, st.du_mix, st.dv_mix,
         )  # fmt: skip
+        m.energy.bottom_friction(u, v)
         m.eddies.friction_dissipation(u, v, self.harm)
         m.closures.add_momentum(st.du_mix, st.dv_mix)

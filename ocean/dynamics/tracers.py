@@ -47,6 +47,7 @@ class Tracers:
         self.isoneutral.prepare()
         for name in self.model.state.tracers:
             self.step_tracer(name)
+        self.model.energy.advection(self.scheme)
 
     def step_tracer(self, name):
         m = self.model
@@ -78,7 +79,8 @@ class Tracers:
         m.fill_halo(t[taup1])
 
     def equation_of_state(self, level):
-        """rho and N^2 at time level ``level`` from temp and salt, halo included."""
+        """rho and N^2 (and the dynamic enthalpy and int_drhodT/S of the energy-conserving
+        path) at time level ``level`` from temp and salt, halo included."""
         m = self.model
         st, s, d = m.state, m.settings, m.dev
         m.backend.launch(
@@ -86,3 +88,4 @@ class Tracers:
             self.eos, st.temp[level], st.salt[level], d.maskT, d.maskW, d.zt, d.dzw,
             s.grav, s.rho_0, st.rho[level], st.Nsqr[level],
         )  # fmt: skip
+        m.energy.enthalpy(level)

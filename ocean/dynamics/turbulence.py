@@ -4,9 +4,10 @@ With ``enable_tke`` the step follows Veros's order: the coefficients from E, N^2
 shear production of the previous step (start of the step); the shear production of the
 implicit vertical friction (after it, in the momentum step); the buoyancy flux (after the
 tracers' new N^2); then E at tau+1 (implicit vertical mixing and dissipation, lateral
-diffusion, superbee or upwind advection with Adams-Bashforth). The energy transfers are
-those of Veros with ``enable_conserve_energy = False``: E is forced by K_diss_v - P_diss_v
-(+ iw_diss with IDEMIX, ``internal_waves.py``, which also limits the Richardson number).
+diffusion, superbee or upwind advection with Adams-Bashforth). E is forced as in Veros:
+K_diss_v - P_diss_v, with ``enable_conserve_energy`` also - P_diss_adv - P_diss_nonlin +
+K_diss_bot (``energy.py``), + iw_diss with IDEMIX (``internal_waves.py``, which also limits
+the Richardson number) or eke_diss_iw with EKE alone.
 """
 
 from __future__ import annotations
@@ -33,11 +34,8 @@ class VerticalMixing:
         self.advection = advection_scheme(s, "tke", "TKE") and self.tke
         self.waves = InternalWaves(model)
         b = model.backend
-        # stand-ins for IDEMIX's fields without it: never read (coupling) or all zero (TKE
-        # forcing), allocated once
+        # stands in for IDEMIX's fields without it (never read), allocated once
         self.no_waves = b.zeros((1, 1, 1))
-        without = self.waves.on or model.settings.enable_eke or not self.tke
-        self.no_transfer = None if without else b.zeros(model.grid.shape3)
 
     def coefficients(self):
         """kappaM, kappaH at every W point of the block, halo included."""
@@ -89,22 +87,18 @@ class VerticalMixing:
         m = self.model
         st, s, d, b, g = m.state, m.settings, m.dev, m.backend, m.grid
         tau, taup1 = st.tau, st.taup1
-        b.launch(
-            KTKE.buoyancy_flux, g.box2(),
-            m.tracers.eos, st.kappaH, st.Nsqr[taup1], st.temp[taup1], st.salt[taup1], d.maskT,
-            d.zt, st.temp[tau], st.temp_surface_rate, st.temp_surface_target,
-            st.temp_surface_flux, st.salt[tau], st.salt_surface_rate, st.salt_surface_target,
-            st.salt_surface_flux, s.grav, s.rho_0, st.P_diss_v,
-        )  # fmt: skip
+        m.energy.vertical_mixing()
         self.waves.integrate(self.advect)
         # what the other closures hand to TKE: IDEMIX's dissipation, else EKE's
         if self.waves.on:
             transfer = st.iw_diss
         else:
-            transfer = st.eke_diss_iw if s.enable_eke else self.no_transfer
+            transfer = st.eke_diss_iw if s.enable_eke else m.energy.zero
+        m.energy.tke_forcing(transfer)
+        zero = m.energy.zero
         b.launch(
             KTKE.tke_vertical_step, g.box2(),
-            st.tke[tau], st.K_diss_v, transfer, st.P_diss_v, st.forc_tke_surface, st.kappaM,
+            st.tke[tau], st.tke_forcing, zero, zero, st.forc_tke_surface, st.kappaM,
             st.sqrttke, st.mxl, d.kbot, d.dzt, d.dzw, s.dt_mom, s.alpha_tke, s.c_eps,
             st.column_work, st.tke[taup1], st.tke_diss, st.tke_surf_corr,
         )  # fmt: skip

@@ -72,7 +72,10 @@ def test_eke_dissipation_feeds_tke(acc_with_eddies):
     model.step()
     column, wet = column_integral(g)
     transfer = column(st.get("eke_diss_iw"))
-    sources = column(st.get("K_diss_v") - st.get("P_diss_v") - st.get("tke_diss"))
+    sources = column(
+        st.get("K_diss_v") - st.get("P_diss_v") - st.get("P_diss_adv") - st.get("P_diss_nonlin")
+        + st.get("K_diss_bot") - st.get("tke_diss")
+    )  # fmt: skip
     surface = st.get("forc_tke_surface") + st.get("tke_surf_corr")
     change = column(st.get("tke") - before)
     scale = np.max(column(np.abs(st.get("tke")))[wet])

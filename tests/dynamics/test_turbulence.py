@@ -35,6 +35,12 @@ def column_integral(grid):
     return column, grid.kbot[grid.interior] > 0
 
 
+def conserving_path(st):
+    """-P_diss_adv - P_diss_nonlin: what advection and the nonlinear equation of state
+    take from TKE on Veros's energy-conserving path (on in the ACC)."""
+    return -st.get("P_diss_adv") - st.get("P_diss_nonlin")
+
+
 @pytest.fixture(scope="module")
 def acc_after_ten_days():
     model = Model(load_setup(EXAMPLES / "acc.py")(), backend="cpu", settings=SMALL)
@@ -44,8 +50,9 @@ def acc_after_ten_days():
 
 def test_tke_budget_closes_in_every_column(acc_after_ten_days):
     """One more step: for each wet column, sum_k (E^{n+1} - E^n) dz_k equals dt times
-    sum_k (K_diss_v - P_diss_v - dissipation) dz_k plus the surface flux and correction,
-    with dz = dzw and half of it in the top box (no lateral diffusion in the ACC setup)."""
+    sum_k (K_diss_v - P_diss_v - P_diss_adv - P_diss_nonlin + K_diss_bot - dissipation) dz_k
+    plus the surface flux and correction, with dz = dzw and half of it in the top box (no
+    lateral diffusion in the ACC setup)."""
     model = acc_after_ten_days
     st, g, s = model.state, model.grid, model.settings
     assert not s.enable_tke_hor_diffusion
@@ -53,7 +60,10 @@ def test_tke_budget_closes_in_every_column(acc_after_ten_days):
     model.step()
     after = st.get("tke")  # the new level is tau after the rotation
     column, wet = column_integral(g)
-    sources = column(st.get("K_diss_v") - st.get("P_diss_v") - st.get("tke_diss"))
+    sources = column(
+        st.get("K_diss_v") - st.get("P_diss_v") + conserving_path(st) + st.get("K_diss_bot")
+        - st.get("tke_diss")
+    )  # fmt: skip
     surface = st.get("forc_tke_surface") + st.get("tke_surf_corr")
     change = column(after - before)
     expected = s.dt_mom * (sources + surface)
@@ -94,8 +104,9 @@ def acc_with_idemix():
 
 def test_internal_wave_budget_closes_in_every_column(acc_with_idemix):
     """One step of E_iw without lateral terms: sum_k (E^{n+1} - E^n) dz_k = dt (bottom and
-    surface fluxes - sum_k iw_diss dz_k), dz = dzw with half of it at the top; and the
-    waves' dissipation reaches TKE (its budget closes with iw_diss as a source)."""
+    surface fluxes + sum_k (K_diss_bot - iw_diss) dz_k), dz = dzw with half of it at the
+    top (bottom friction's energy goes to the waves); and the waves' dissipation reaches
+    TKE (its budget closes with iw_diss as a source, without K_diss_bot)."""
     model = acc_with_idemix
     st, g, s = model.state, model.grid, model.settings
     before, tke_before = st.get("E_iw"), st.get("tke")
@@ -104,11 +115,12 @@ def test_internal_wave_budget_closes_in_every_column(acc_with_idemix):
     after = st.get("E_iw")
     change = column(after - before)
     fluxes = st.get("forc_iw_bottom") + st.get("forc_iw_surface")
-    expected = s.dt_tracer * (fluxes - column(st.get("iw_diss")))
+    expected = s.dt_tracer * (fluxes + column(st.get("K_diss_bot") - st.get("iw_diss")))
     assert np.max(np.abs(change[wet])) > 0.0 and np.max(column(st.get("iw_diss"))[wet]) > 0.0
     scale = np.max(column(np.abs(after))[wet])
     assert np.max(np.abs(change - expected)[wet]) <= BUDGET_TOLERANCE * scale
     sources = st.get("K_diss_v") + st.get("iw_diss") - st.get("P_diss_v") - st.get("tke_diss")
+    sources += conserving_path(st)
     surface = st.get("forc_tke_surface") + st.get("tke_surf_corr")
     tke_change = column(st.get("tke") - tke_before)
     tke_expected = s.dt_mom * (column(sources) + surface)
