@@ -275,58 +275,74 @@ def vertical_difference(tracer, k, j, i, kr):
 
 
 @stencil
-def lateral_triad_flux(tracer, K_iso, K_gm, triads, face, k, j, i, j2, i2, iso, skew, dzt):
-    """sum over the triads of the lateral ``face`` of K1 Ai (vertical difference) /
-    (4 dzt), with K1 = iso K_iso - skew K_gm averaged onto the face."""
-    diffusivity = iso * face_average(K_iso, k, j, i, j2, i2)
-    diffusivity -= skew * face_average(K_gm, k, j, i, j2, i2)
+def lateral_triad_flux(tracer, triads, face, k, j, i, j2, i2, K1, K1_skew, dzt):
+    """sums over the triads of the lateral ``face`` of K1 Ai (vertical difference) /
+    (4 dzt): with K1 the face's K_iso (isoneutral) and with K1_skew its -K_gm (skew)."""
     total = 0.0
+    total_skew = 0.0
     for kr in range(2):
         for ip in range(2):
             jc, ic = (j, i) if ip == 0 else (j2, i2)
             slope = triads[face, ip * 2 + kr, k, j, i]
-            total += diffusivity * slope * vertical_difference(tracer, k, jc, ic, kr)
-    return total / (4.0 * dzt[k])
+            difference = vertical_difference(tracer, k, jc, ic, kr)
+            total += K1 * slope * difference
+            total_skew += K1_skew * slope * difference
+    return total / (4.0 * dzt[k]), total_skew / (4.0 * dzt[k])
 
 
 @kernel(radius=1)
 def isoneutral_fluxes(
-    k, j, i, tracer, K_iso, K_gm, iso, skew, triads, diagonal, dxt, dxu, dyt, dyu, dzt,
-    cost, cosu, flux_east, flux_north, flux_top,
+    k, j, i, tracer, K_iso, K_gm, skew, triads, diagonal, dxt, dxu, dyt, dyu, dzt, cost,
+    cosu, flux_east, flux_north, flux_top, skew_east, skew_north, skew_top,
 ):  # fmt: skip
-    """Isoneutral (``iso`` = 1) or skew (``skew`` = 1) fluxes of ``tracer`` at tau through
-    the east, north and top faces of cell (k, j, i) [T m s-1] (the north flux times cosu).
-    Lateral: triad terms with K1 = iso K_iso - skew K_gm plus iso K_11 dT/dx; top: triad
-    terms with K2 = iso K_iso + skew K_gm (the K_31 and K_32 parts; K_33 is left to the
+    """Isoneutral fluxes of ``tracer`` at tau through the east, north and top faces of cell
+    (k, j, i) [T m s-1] (the north flux times cosu) and, if ``skew``, its GM skew fluxes
+    (``skew_*``), from one read of the triads. Lateral: triad terms with K1 = K_iso
+    (skew: -K_gm) averaged onto the face, plus (isoneutral only) K_11 dT/dx; top: triad
+    terms with K2 = K_iso (skew: K_gm) (the K_31 and K_32 parts; K_33 is left to the
     implicit solve), 0 at the surface."""
-    east = lateral_triad_flux(tracer, K_iso, K_gm, triads, EAST, k, j, i, j, i + 1, iso, skew, dzt)
-    north = lateral_triad_flux(
-        tracer, K_iso, K_gm, triads, NORTH, k, j, i, j + 1, i, iso, skew, dzt
-    )
-    if iso:
-        east += (tracer[k, j, i + 1] - tracer[k, j, i]) / (cost[j] * dxu[i]) * diagonal[0, k, j, i]
-        north += (tracer[k, j + 1, i] - tracer[k, j, i]) / dyu[j] * diagonal[1, k, j, i]
+    east_gm = -face_average(K_gm, k, j, i, j, i + 1) if skew else 0.0
+    north_gm = -face_average(K_gm, k, j, i, j + 1, i) if skew else 0.0
+    east, east_skew = lateral_triad_flux(
+        tracer, triads, EAST, k, j, i, j, i + 1, face_average(K_iso, k, j, i, j, i + 1),
+        east_gm, dzt,
+    )  # fmt: skip
+    north, north_skew = lateral_triad_flux(
+        tracer, triads, NORTH, k, j, i, j + 1, i, face_average(K_iso, k, j, i, j + 1, i),
+        north_gm, dzt,
+    )  # fmt: skip
+    east += (tracer[k, j, i + 1] - tracer[k, j, i]) / (cost[j] * dxu[i]) * diagonal[0, k, j, i]
+    north += (tracer[k, j + 1, i] - tracer[k, j, i]) / dyu[j] * diagonal[1, k, j, i]
     flux_east[k, j, i] = east
     flux_north[k, j, i] = cosu[j] * north
+    if skew:
+        skew_east[k, j, i] = east_skew
+        skew_north[k, j, i] = cosu[j] * north_skew
     if k == tracer.shape[0] - 1:
         flux_top[k, j, i] = 0.0
+        if skew:
+            skew_top[k, j, i] = 0.0
         return
-    diffusivity = iso * K_iso[k, j, i] + skew * K_gm[k, j, i]
-    sum_x = 0.0
+    K2 = K_iso[k, j, i]
+    K2_skew = K_gm[k, j, i] if skew else 0.0
+    sum_x = sum_x_skew = sum_y = sum_y_skew = 0.0
     for ip in range(2):
         for kr in range(2):
             level = k + kr
             difference = tracer[level, j, i + ip] - tracer[level, j, i - 1 + ip]
-            sum_x += diffusivity * triads[TOP_X, ip * 2 + kr, k, j, i] / cost[j] * difference
-    sum_y = 0.0
+            slope = triads[TOP_X, ip * 2 + kr, k, j, i]
+            sum_x += K2 * slope / cost[j] * difference
+            sum_x_skew += K2_skew * slope / cost[j] * difference
     for jp in range(2):
         for kr in range(2):
             level = k + kr
             difference = tracer[level, j + jp, i] - tracer[level, j - 1 + jp, i]
-            sum_y += (
-                diffusivity * triads[TOP_Y, jp * 2 + kr, k, j, i] * cosu[j - 1 + jp] * difference
-            )
+            slope = triads[TOP_Y, jp * 2 + kr, k, j, i]
+            sum_y += K2 * slope * cosu[j - 1 + jp] * difference
+            sum_y_skew += K2_skew * slope * cosu[j - 1 + jp] * difference
     flux_top[k, j, i] = sum_x / (4.0 * dxt[i]) + sum_y / (4.0 * dyt[j] * cost[j])
+    if skew:
+        skew_top[k, j, i] = sum_x_skew / (4.0 * dxt[i]) + sum_y_skew / (4.0 * dyt[j] * cost[j])
 
 
 @kernel(radius=1)

@@ -49,7 +49,9 @@ class IsoneutralMixing:
         self.slopes, self.tapers = b.zeros((2, 4) + shape), b.zeros((2, 4) + shape)
         self.flat_taper = KI.tapered(0.0, s.iso_slopec, s.iso_dslope)
         self.diagonal = b.zeros((3,) + shape)
+        # the isoneutral and the skew fluxes (east, north, top), computed together
         self.fluxes = tuple(b.zeros(shape) for _ in range(3))
+        self.skew_fluxes = tuple(b.zeros(shape) for _ in range(3))
         # the potential energy the flow loses to the mixing (P_diss_iso, P_diss_skew)
         # feeds EKE: diagnosed only when EKE is on
         self.energy = s.enable_eke
@@ -114,16 +116,16 @@ class IsoneutralMixing:
         st, s, d, b, g = m.state, m.settings, m.dev, m.backend, m.grid
         t = st.arrays[name]
         new = t[st.taup1]
-        passes = ((1.0, 0.0), (0.0, 1.0)) if self.skew else ((1.0, 0.0),)
-        for iso, skew in passes:
-            b.launch(
-                KI.isoneutral_fluxes, g.box(1),
-                t[st.tau], st.K_iso, st.K_gm, iso, skew, self.triads, self.diagonal,
-                d.dxt, d.dxu, d.dyt, d.dyu, d.dzt, d.cost, d.cosu, *self.fluxes,
-            )  # fmt: skip
+        b.launch(
+            KI.isoneutral_fluxes, g.box(1),
+            t[st.tau], st.K_iso, st.K_gm, self.skew, self.triads, self.diagonal, d.dxt,
+            d.dxu, d.dyt, d.dyu, d.dzt, d.cost, d.cosu, *self.fluxes, *self.skew_fluxes,
+        )  # fmt: skip
+        passes = ((True, self.fluxes), (False, self.skew_fluxes))
+        for iso, fluxes in passes if self.skew else passes[:1]:
             b.launch(
                 KI.isoneutral_update, g.box(),
-                *self.fluxes, d.maskT, d.dxt, d.dyt, d.dzt, d.cost, s.dt_tracer, new,
+                *fluxes, d.maskT, d.dxt, d.dyt, d.dzt, d.cost, s.dt_tracer, new,
             )  # fmt: skip
             if iso:
                 b.launch(
@@ -131,20 +133,21 @@ class IsoneutralMixing:
                     self.diagonal, d.kbot, d.dzt, d.dzw, s.dt_tracer, st.column_work, new,
                 )  # fmt: skip
             if self.energy and name in ACTIVE_TRACERS:
-                self.dissipation(name, iso)
+                self.dissipation(name, iso, fluxes)
 
-    def dissipation(self, name, iso):
-        """Adds the last pass's loss of potential energy to P_diss_iso or P_diss_skew."""
+    def dissipation(self, name, iso, fluxes):
+        """Adds the loss of potential energy to the isoneutral (``iso``) or the skew
+        ``fluxes`` to P_diss_iso or P_diss_skew."""
         m = self.model
         st, s, d, b, g = m.state, m.settings, m.dev, m.backend, m.grid
         b.launch(
             KEN.lateral_flux_dissipation, g.box(),
-            self.int_drho[name], self.fluxes[0], self.fluxes[1], d.dxt, d.dyt, d.cost, s.grav,
+            self.int_drho[name], fluxes[0], fluxes[1], d.dxt, d.dyt, d.cost, s.grav,
             s.rho_0, self.lateral_dissipation,
         )  # fmt: skip
         b.launch(
             KI.isoneutral_dissipation, g.box2(),
-            self.int_drho[name], self.lateral_dissipation, self.fluxes[2], self.diagonal,
+            self.int_drho[name], self.lateral_dissipation, fluxes[2], self.diagonal,
             st.arrays[name][st.taup1], iso, d.kbot, d.maskW, d.dzw, s.grav, s.rho_0,
             st.P_diss_iso if iso else st.P_diss_skew,
         )  # fmt: skip

@@ -126,17 +126,18 @@ def our_tracer_step(pair, name, triads, diagonal, int_drho=None, P_diss=None):
     tracer = ours_layout(getattr(vs, name)[..., vs.tau])
     new = ours_layout(getattr(vs, name)[..., vs.taup1])
     fluxes = [np.zeros(shape) for _ in range(3)]
+    skew_fluxes = [np.zeros(shape) for _ in range(3)]
     metrics = (vs.dxt, vs.dxu, vs.dyt, vs.dyu, vs.dzt, vs.cost, vs.cosu)
     K_iso, K_gm = ours_layout(vs.K_iso), ours_layout(vs.K_gm)
+    backend.launch(
+        KI.isoneutral_fluxes, grid.box(1),
+        tracer, K_iso, K_gm, True, triads, diagonal, *metrics, *fluxes, *skew_fluxes,
+    )  # fmt: skip
     after = []
-    for iso, skew in ((1.0, 0.0), (0.0, 1.0)):
-        backend.launch(
-            KI.isoneutral_fluxes, grid.box(1),
-            tracer, K_iso, K_gm, iso, skew, triads, diagonal, *metrics, *fluxes,
-        )  # fmt: skip
+    for iso, flux in ((True, fluxes), (False, skew_fluxes)):
         backend.launch(
             KI.isoneutral_update, grid.box(),
-            *fluxes, ours_layout(vs.maskT), vs.dxt, vs.dyt, vs.dzt, vs.cost, s.dt_tracer, new,
+            *flux, ours_layout(vs.maskT), vs.dxt, vs.dyt, vs.dzt, vs.cost, s.dt_tracer, new,
         )  # fmt: skip
         if iso:
             backend.launch(
@@ -144,7 +145,7 @@ def our_tracer_step(pair, name, triads, diagonal, int_drho=None, P_diss=None):
                 diagonal, ours_layout(vs.kbot), vs.dzt, vs.dzw, s.dt_tracer, np.zeros(shape), new,
             )  # fmt: skip
         if int_drho is not None:
-            add_dissipation(pair, int_drho, fluxes, diagonal, new, iso, P_diss)
+            add_dissipation(pair, int_drho, flux, diagonal, new, iso, P_diss)
         after.append(new.copy())
     return after
 

@@ -106,14 +106,14 @@ def test_density_tracer_has_no_diapycnal_flux():
     b.fill(st.salt[st.tau], 35.0)
     mixing = model.tracers.isoneutral
     mixing.prepare()
-    fluxes = [np.zeros(g.shape3) for _ in range(3)]
+    fluxes = [np.zeros(g.shape3) for _ in range(6)]  # isoneutral, then skew (not asked)
     temp = st.temp[st.tau]
     b.launch(
         KI.isoneutral_fluxes, g.box(),
-        temp, st.K_iso, st.K_gm, 1.0, 0.0, mixing.triads, mixing.diagonal,
+        temp, st.K_iso, st.K_gm, False, mixing.triads, mixing.diagonal,
         d.dxt, d.dxu, d.dyt, d.dyu, d.dzt, d.cost, d.cosu, *fluxes,
     )  # fmt: skip
-    east, north, top = (f[(slice(None),) + g.interior] for f in fluxes)
+    east, north, top = (f[(slice(None),) + g.interior] for f in fluxes[:3])
     inner = (slice(None), g.interior[0], g.interior[1])
     dTdx = np.diff(temp, axis=2)[inner] / d.dxu[g.interior[1]]
     dTdz = np.diff(temp, axis=0)[(slice(None),) + g.interior] / d.dzw[:-1, None, None]

@@ -75,17 +75,19 @@ def random_case(seed=0, backend="cpu"):
     )  # fmt: skip
     metrics = (c["dxt"], c["dxu"], c["dyt"], c["dyu"], dzt, c["cost"], c["cosu"])
     fluxes = (out["east"], out["north"], out["top"])
+    skew_fluxes = tuple(np.zeros(shape) for _ in range(3))
+    b.launch(
+        KI.isoneutral_fluxes, inner,
+        salt, c["K_iso"], c["K_gm"], True, out["triads"], out["diagonal"], *metrics, *fluxes,
+        *skew_fluxes,
+    )  # fmt: skip
+    out["skew_east"], out["skew_north"], out["skew_top"] = skew_fluxes
     out["new"] = salt.copy()
     out["explicit"] = salt.copy()
-    for iso, skew in ((1.0, 0.0), (0.0, 1.0)):
-        b.launch(
-            KI.isoneutral_fluxes, inner,
-            salt, c["K_iso"], c["K_gm"], iso, skew, out["triads"], out["diagonal"], *metrics,
-            *fluxes,
-        )  # fmt: skip
+    for iso, flux in ((True, fluxes), (False, skew_fluxes)):
         b.launch(
             KI.isoneutral_update, (0, NZ, 2, NY - 2, 2, NX - 2),
-            *fluxes, maskT, c["dxt"], c["dyt"], dzt, c["cost"], 3600.0, out["new"],
+            *flux, maskT, c["dxt"], c["dyt"], dzt, c["cost"], 3600.0, out["new"],
         )  # fmt: skip
         if iso:
             out["explicit"] = out["new"].copy()
