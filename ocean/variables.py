@@ -95,9 +95,13 @@ IDEMIX: dict[str, Var] = {
 
 #: the energy-conserving path's fields (``enable_conserve_energy`` with TKE or EKE)
 CONSERVE_ENERGY: dict[str, Var] = {
-    "Hd": Var("T", "m2 s-2", "dynamic enthalpy", None, 3),
-    "int_drhodT": Var("T", "kg m-2 K-1", "depth integral of d rho / d T", None, 3),
-    "int_drhodS": Var("T", "kg m-2 (g/kg)-1", "depth integral of d rho / d S", None, 3),
+    # at every time level, in restarts: set at start-up from the initial state, so a run
+    # read from a restart would otherwise use them with the restart's temp and salt
+    "Hd": Var("T", "m2 s-2", "dynamic enthalpy", None, 3, False, True),
+    "int_drhodT": Var("T", "kg m-2 K-1", "depth integral of d rho / d T", None, 3, False, True),
+    "int_drhodS": Var(
+        "T", "kg m-2 (g/kg)-1", "depth integral of d rho / d S", None, 3, False, True
+    ),
     "K_diss_bot": Var("W", "m2 s-3", "kinetic energy dissipated by bottom friction"),
     "P_diss_adv": Var("W", "m2 s-3", "potential energy dissipated by tracer advection"),
     "P_diss_nonlin": Var("W", "m2 s-3", "vertical mixing's dissipation beyond kappaH N^2"),
