@@ -36,13 +36,13 @@ def tile_size_for(nx: int, ny: int, requested: int) -> int:
 
 
 class CoarseCorrection:
-    def __init__(self, model, coef_e, coef_n, fs_coef, requested_tile):
+    def __init__(self, model, coef_e, coef_n, fs_coef, requested_tile, unknown=None):
         g, comm = model.grid, model.comm
         self.model = model
         self.tile = tile_size_for(g.nx_global, g.ny_global, requested_tile)
         self.ntx = math.ceil(g.nx_global / self.tile)
         self.tiles = self.ntx * math.ceil(g.ny_global / self.tile)
-        wet = g.maskT[-1] > 0
+        wet = g.maskT[-1] > 0 if unknown is None else np.asarray(unknown, bool)
         self.tile_of = self._local_tiles(g, wet)
         pinv = self.matrix = None  # E itself is kept on rank 0 (for inspection and tests)
         parts = [gather_with_halo(model, a) for a in (coef_e, coef_n, fs_coef)]
