@@ -102,6 +102,7 @@ class Grid:
         dyt = _pad_1d(np.asarray(self.dyt, float), h, False)
         xt, xu, dxu = u_centred(dxt)
         yt, yu, dyu = u_centred(dyt)
+        dxu_full, dyu_full = dxu, dyu
         shift_x, shift_y = self.x_origin - xu[h], self.y_origin - yu[h]
         self.xt_global, self.xu_global = xt + shift_x, xu + shift_x
         self.yt_global, self.yu_global = yt + shift_y, yu + shift_y
@@ -132,9 +133,21 @@ class Grid:
             self.cost = np.ones_like(self.yt)
             self.cosu = np.ones_like(self.yu)
             self.tantr = np.zeros_like(self.yt)
+        self._global_metrics(dxu_global=dxu_full, dyu_global=dyu_full)
         self.area_t = self.cost[:, None] * self.dyt_m[:, None] * self.dxt_m[None, :]
         self.area_u = self.cost[:, None] * self.dyt_m[:, None] * self.dxu_m[None, :]
         self.area_v = self.cosu[:, None] * self.dyu_m[:, None] * self.dxt_m[None, :]
+
+    def _global_metrics(self, dxu_global, dyu_global):
+        """dxu_global_m, dyu_global_m [m] and cost_global of the whole domain with its halo
+        (set-up code that works on the global grid: the streamfunction's island paths)."""
+        if self.coord_degree:
+            degtom = self.radius * np.pi / 180.0
+            self.dxu_global_m, self.dyu_global_m = dxu_global * degtom, dyu_global * degtom
+            self.cost_global = np.cos(np.deg2rad(self.yt_global))
+        else:
+            self.dxu_global_m, self.dyu_global_m = dxu_global, dyu_global
+            self.cost_global = np.ones_like(self.yt_global)
 
     def build(self):
         """Masks from kbot and the Coriolis parameter with its halo (after the setup hooks)."""

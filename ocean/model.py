@@ -22,6 +22,7 @@ from .dynamics.eddy_energy import EddyKineticEnergy
 from .dynamics.energy import EnergyTransfers
 from .dynamics.external import SurfacePressure
 from .dynamics.momentum import Momentum
+from .dynamics.streamfunction import StreamFunction
 from .dynamics.tracers import Tracers
 from .dynamics.turbulence import VerticalMixing
 from .grid import Grid
@@ -81,7 +82,8 @@ class Model:
         self.eddies = EddyKineticEnergy(self)
         self.mixing = VerticalMixing(self)
         self.momentum = Momentum(self)
-        self.external = SurfacePressure(self)
+        streamfunction = self.settings.external_mode == "streamfunction"
+        self.external = (StreamFunction if streamfunction else SurfacePressure)(self)
         self.tracers = Tracers(self)
         self.monitor = Monitor(self)
         self._initialise_diagnostics()

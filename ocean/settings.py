@@ -104,7 +104,12 @@ SETTINGS: dict[str, Setting] = {
     "omega": Setting(math.pi / 43082.0, float, "s-1", "Earth rotation rate", low=0.0),
     # external mode
     "external_mode": Setting(
-        "free_surface", str, "", "surface pressure method", choices=("free_surface", "rigid_lid")
+        "free_surface",
+        str,
+        "",
+        "external mode: surface pressure (implicit free surface or rigid lid) or the "
+        "barotropic streamfunction with island integrals (rigid lid; Veros's default)",
+        choices=("free_surface", "rigid_lid", "streamfunction"),
     ),
     "congr_epsilon": Setting(
         1e-12, float, "1", "surface-pressure PCG: relative residual tolerance", low=0.0, high=1e-2

@@ -14,6 +14,7 @@ from .variables import (
     IDEMIX,
     ISONEUTRAL,
     SPONGE,
+    STREAMFUNCTION,
     TKE,
     TRACER_FORCING,
     VARIABLES,
@@ -49,6 +50,8 @@ class State:
             self.variables.update(ISONEUTRAL)
         if settings.enable_eke:
             self.variables.update(EKE)
+        if settings.external_mode == "streamfunction":
+            self.variables.update(STREAMFUNCTION)
         if settings.enable_conserve_energy and (settings.enable_tke or settings.enable_eke):
             self.variables.update(CONSERVE_ENERGY)
         if any(

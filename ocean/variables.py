@@ -145,3 +145,13 @@ DIAGNOSTICS: dict[str, Var] = {
 
 def passive_tracer_var(name: str) -> Var:
     return Var("T", "1", f"passive tracer {name}", None, 3, True, True)
+
+
+#: the barotropic streamfunction at the north-east corners of T cells
+#: (external_mode = "streamfunction")
+STREAMFUNCTION: dict[str, Var] = {
+    "streamfunction": Var(
+        "T2", "m3 s-1", "barotropic streamfunction (NE corners)", None, 3, False, True
+    ),  # fmt: skip
+    "dpsi": Var("T2", "m3 s-2", "barotropic streamfunction tendency", None, 3, False, True),
+}

@@ -30,10 +30,12 @@ from .entries import (
 )  # fmt: skip
 from .shadows import base_of, overlaps
 
-#: settings whose values have hand-written adjoints (the rest are limiters with kinks)
+#: settings whose values have hand-written adjoints (the rest are limiters with kinks, or
+#: the streamfunction's island integrals, which have no adjoint yet)
 DIFFERENTIABLE = {
     "tracer_advection": ("centred", "dst3"),
     "eq_of_state": tuple(EOS_TYPES),  # every density has exact derivatives
+    "external_mode": ("free_surface", "rigid_lid"),
 }
 
 #: switches whose physics has no adjoint kernels yet, with why
@@ -53,7 +55,8 @@ def check_differentiable(settings):
         value = getattr(settings, name)
         if value not in allowed:
             raise SetupError(
-                f"{name} {value!r} has no adjoint (a limiter is not differentiable); "
+                f"{name} {value!r} has no adjoint (a limiter is not differentiable, the "
+                "streamfunction has no adjoint kernels yet); "
                 f"differentiated runs allow {name} in {list(allowed)}"
             )
 

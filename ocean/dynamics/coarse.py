@@ -2,7 +2,8 @@
 
 Jacobi removes the error at the scale of a cell; what is left converges in O(n) iterations
 (the rigid lid's ACC needs 1000 at 240 x 160). The coarse space is piecewise constant on
-fixed square tiles of the *global* grid, ``Z[cell, tile] = 1`` on wet cells, and the
+fixed square tiles of the *global* grid, ``Z[cell, tile] = 1`` on the unknowns (the wet
+cells of the surface pressure, the inner corners of the streamfunction), and the
 preconditioner is
 
     M^-1 r = D^-1 r + Z E^+ Z^T r,    E = Z^T A Z,

@@ -8,8 +8,9 @@ rank 0 writes them one at a time as they are gathered; every rank reads its own 
 continues as if it had not stopped.
 
 A restart written with another halo width (a run that adds a closure with a wider
-receptive field) is read by its interior: each block takes its cells and refills its halo
-by the halo exchange, as at the start of a run.
+receptive field) is read by its interior and the rings beyond the domain's closed edges
+that both widths have (the streamfunction keeps its coast values there); the halo between
+blocks and across a periodic edge is refilled by the halo exchange, as at the start of a run.
 """
 
 from __future__ import annotations
@@ -119,17 +120,28 @@ def read_restart(model, path):
 
 
 def _read_interiors(model, f, names, halo):
-    """Each block's interior from a file of another halo width; halos by the exchange."""
+    """Each block's cells from a file of another halo width, with the rings beyond closed
+    edges up to the narrower width; halos between blocks by the exchange."""
     st, g, b = model.state, model.grid, model.backend
-    rows = slice(halo + g.j0, halo + g.j0 + g.ny)
-    cols = slice(halo + g.i0, halo + g.i0 + g.nx)
+    rows = _overlap(g.j0, g.ny, g.ny_global, g.h, halo)
+    cols = _overlap(g.i0, g.nx, g.nx_global, g.h, halo)
     for name in names:
         host = np.zeros(st.arrays[name].shape)
-        host[(Ellipsis, *g.interior)] = f[name][..., rows, cols]
+        host[..., rows[0], cols[0]] = f[name][..., rows[1], cols[1]]
         arr = b.asarray(host)
         b.copy(st.arrays[name], arr)
         levels = st.arrays[name] if st.variables[name].levels > 1 else [st.arrays[name]]
         model.fill_halo(*levels)
+
+
+def _overlap(start, n, n_global, h, file_halo):
+    """(slice in the block's full array, slice in the file) of the global rows (columns)
+    the block holds that the file holds too: its interior, and beyond the domain's edges
+    the rings that both halo widths have."""
+    ring = min(h, file_halo)
+    lo = max(start - h, -ring)  # global index (0 = first interior row)
+    hi = min(start + n + h, n_global + ring)
+    return slice(lo - start + h, hi - start + h), slice(lo + file_halo, hi + file_halo)
 
 
 def _global_shape(model, local_shape, halo):

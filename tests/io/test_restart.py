@@ -9,7 +9,7 @@ from ocean.errors import SetupError
 from ocean.io.restart import read_restart, write_restart
 
 SMALL = {"nx": 8, "ny": 10, "nz": 7}
-FIELDS = ("u", "v", "w", "temp", "salt", "psi", "rho")
+FIELDS = ("u", "v", "w", "temp", "salt", "psi", "rho", "streamfunction", "dpsi")
 
 
 def test_restart_continues_bit_for_bit(example_setup, tmp_path):
