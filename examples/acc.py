@@ -49,7 +49,7 @@ class ACC(Setup):
         s.eke_k_max, s.eke_c_k, s.eke_c_eps = 1e4, 0.4, 0.5
         s.eke_cross, s.eke_crhin, s.eke_lmin = 2.0, 1.0, 100.0
         s.enable_eke_superbee_advection = True
-        s.tracer_advection = "superbee"
+        s.tracer_advection = "centred"  # Veros: enable_superbee_advection is off in its acc
         s.snapshot_frequency = 10 * DAY
         s.averages_frequency = 365 * DAY
         s.averages_sampling = 10
@@ -84,8 +84,8 @@ class ACC(Setup):
         first, last = g.h - VEROS_HALO, g.h + g.ny_global - 1 + VEROS_HALO
         yt_min, yt_max = g.yt_global[first], g.yt_global[last]
         yu_min, yu_max = g.yu_global[first], g.yu_global[last]
-        _, yu = g.coords("U")
-        _, yt = g.coords("T")
+        _, yu = g.coords("V")  # Veros evaluates the wind at yu (V-point latitudes) ...
+        _, yt = g.coords("T")  # ... and selects the rows by yt
         taux = np.where(yt < -20, 0.1 * np.sin(np.pi * (yu - yu_min) / (-20.0 - yt_min)), 0.0)
         north = 0.1 * (1 - np.cos(2 * np.pi * (yu - 10.0) / (yu_max - 10.0)))
         taux = np.where(yt > 10, north, taux)
