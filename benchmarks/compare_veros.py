@@ -4,14 +4,15 @@ For each grid size, in one run: Veros 1.7 (NumPy backend, and JAX when it is ins
 and this model (CPU backend) each build the ACC benchmark setup, take 3 warm-up steps
 (JAX compiles in its first), then time 20 steps; the table gives seconds per step and the
 ratios Veros / ours. Each model and backend runs in its own process (Veros fixes its
-backend at import). Veros's setup is its ACC setup with the benchmark's grid rule, time
-step and switches (shared physics-facts.md, section L; the same as
-``acc_benchmark.bench_setup`` builds here); its diagnostics are off.
+backend at import). Veros's setup is its ACC benchmark (``examples/compare/veros_benchmark.py``:
+the ACC setup with the benchmark's grid rule, time step and switches); ours is
+``examples/acc_benchmark.py``; diagnostics off in both.
 
-Physics both run: TKE, IDEMIX, EKE, isoneutral diffusion with the GM skew flux, TEOS-10,
-implicit vertical friction, harmonic friction, bottom drag, superbee tracer advection, the
-pressure method with a free surface. Veros also has what this model does not yet (its
-energy-conserving TKE forcing, enable_eke_diss_surfbot): see docs/differences-from-veros.md.
+Physics both run, the same to round-off step by step (tests/compare/test_compare_whole_step.py):
+TKE, IDEMIX fed by EKE's dissipation at the bottom and surface, EKE, isoneutral diffusion
+with the GM skew flux, TEOS-10, implicit vertical friction, harmonic friction, bottom drag,
+centred tracer advection, the energy-conserving path, the streamfunction with island
+integrals.
 
 Usage: ``python benchmarks/compare_veros.py [--sizes 60x40x30,120x80x30,240x160x30]
 [--steps 20] [--warmup 3]``. Writes benchmarks/results/compare_veros.json.
@@ -30,55 +31,17 @@ import time
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-if str(HERE) not in sys.path:
-    sys.path.insert(0, str(HERE))
+VEROS_CONFIG = HERE.parent / "examples" / "compare"
+for folder in (HERE, VEROS_CONFIG):
+    if str(folder) not in sys.path:
+        sys.path.insert(0, str(folder))
 
 from acc_benchmark import build_model, fmt_size, parse_size  # noqa: E402
 from machine import machine_info  # noqa: E402
+from veros_benchmark import veros_benchmark_setup  # noqa: E402
 
 DEFAULT_SIZES = "60x40x30,120x80x30,240x160x30"
 RESULTS = HERE / "results" / "compare_veros.json"
-#: the switches of Veros's ACC benchmark that its ACC setup does not have
-VEROS_BENCHMARK_SETTINGS = {
-    "dt_mom": 600.0, "dt_tracer": 600.0, "kappaH_min": 0.0, "enable_kappaH_profile": False,
-    "enable_Prandtl_tke": False, "enable_idemix": True, "enable_idemix_hor_diffusion": True,
-    "enable_idemix_superbee_advection": True, "enable_eke_diss_surfbot": True,
-    "eke_diss_surfbot_frac": 0.2, "enable_streamfunction": False, "eq_of_state_type": 5,
-}  # fmt: skip
-
-
-def veros_setup(size):
-    """Veros's ACC setup with the benchmark's grid and switches, diagnostics off."""
-    import numpy as np
-    from veros import veros_routine
-    from veros.setups.acc import ACCSetup
-
-    nx, ny, nz = size
-
-    class ACCBenchmark(ACCSetup):
-        @veros_routine
-        def set_parameter(self, state):
-            super().set_parameter(state)
-            settings = state.settings
-            settings.nx, settings.ny, settings.nz = nx, ny, nz
-            settings.runlen = 1e10
-            for name, value in VEROS_BENCHMARK_SETTINGS.items():
-                setattr(settings, name, value)
-
-        @veros_routine
-        def set_grid(self, state):
-            vs = state.variables
-            vs.dxt = 120.0 / nx * np.ones_like(vs.dxt)
-            vs.dyt = 80.0 / ny * np.ones_like(vs.dyt)
-            vs.dzt = 4000.0 / nz * np.ones_like(vs.dzt)
-
-        @veros_routine
-        def set_diagnostics(self, state):
-            state.diagnostics.clear()
-
-    setup = ACCBenchmark()
-    setup.setup()
-    return setup
 
 
 def time_steps(step, warmup, steps):
@@ -105,7 +68,7 @@ def worker(model, size, warmup, steps):
             ocean.step()
             ocean.backend.synchronize()
     else:
-        setup = veros_setup(size)
+        setup = veros_benchmark_setup(size)
         state = setup.state
 
         def step():
