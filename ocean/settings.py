@@ -275,6 +275,10 @@ SETTINGS: dict[str, Setting] = {
     "snapshot_frequency": Setting(10 * DAY, float, "s", "snapshot interval (0: end only)", low=0),
     "averages_frequency": Setting(0.0, float, "s", "averaging period (0: no averages)", low=0.0),
     "averages_sampling": Setting(1, int, "steps", "sample averages every N steps", low=1),
+    "energy_frequency": Setting(
+        0.0, float, "s", "energy-budget averaging period (0: no energy diagnostic)", low=0.0
+    ),
+    "energy_sampling": Setting(1, int, "steps", "sample the energy budget every N steps", low=1),
     "restart_frequency": Setting(0.0, float, "s", "restart interval (0: end of run only)", low=0),
     "check_interval": Setting(10, int, "steps", "NaN and CFL check every N steps", low=1),
     "cfl_max": Setting(1.0, float, "1", "largest advective Courant number allowed", low=0.0),
