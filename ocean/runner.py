@@ -7,6 +7,7 @@ from pathlib import Path
 
 from tqdm import tqdm
 
+from .io.energy import EnergyBudget
 from .io.netcdf import Averages, Snapshots
 from .io.restart import read_restart, write_restart
 
@@ -39,10 +40,11 @@ def run_model(model, steps, output_dir, restart=None, quiet=False):
     """Advance ``model`` by ``steps`` steps writing output to ``output_dir``.
 
     Snapshots at the start and every ``snapshot_frequency``; averages every
-    ``averages_frequency``; the restart every ``restart_frequency`` and at the end, each
-    written only after the NaN/CFL check has passed. A ``ModelError`` propagates after the
-    progress bar is closed; restarts already on disk are left as they were. A run from
-    ``restart`` continues existing output files of the same grid in ``output_dir``.
+    ``averages_frequency``; energy-budget means every ``energy_frequency``; the restart
+    every ``restart_frequency`` and at the end, each written only after the NaN/CFL check
+    has passed. A ``ModelError`` propagates after the progress bar is closed; restarts
+    already on disk are left as they were. A run from ``restart`` continues existing output
+    files of the same grid in ``output_dir``.
     """
     s, st = model.settings, model.state
     out = Path(output_dir)
@@ -54,9 +56,13 @@ def run_model(model, steps, output_dir, restart=None, quiet=False):
     averages = None
     if s.averages_frequency:
         averages = Averages(model, out / f"{model.name}.averages.nc", append)
+    energy = None
+    if s.energy_frequency:
+        energy = EnergyBudget(model, out / f"{model.name}.energy.nc", append)
     restart_path = out / f"{model.name}.restart.h5"
     snap_at = Schedule(s.snapshot_frequency, st.time)
     avg_at = Schedule(s.averages_frequency, st.time)
+    energy_at = Schedule(s.energy_frequency, st.time)
     restart_at = Schedule(s.restart_frequency, st.time)
     snapshots.write()
     start_wall, start_time = time.perf_counter(), st.time
@@ -70,6 +76,10 @@ def run_model(model, steps, output_dir, restart=None, quiet=False):
                 averages.sample()
             if averages is not None and avg_at.due(st.time, dt):
                 averages.write()
+            if energy is not None and st.itt % s.energy_sampling == 0:
+                energy.sample()
+            if energy is not None and energy_at.due(st.time, dt):
+                energy.write()
             if snap_at.due(st.time, dt):
                 snapshots.write()
             if restart_at.due(st.time, dt):
