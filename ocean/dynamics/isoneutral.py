@@ -55,8 +55,12 @@ class IsoneutralMixing:
         # the potential energy the flow loses to the mixing (P_diss_iso, P_diss_skew)
         # feeds EKE: diagnosed only when EKE is on
         self.energy = s.enable_eke
-        if self.energy:
+        # int_drhodT/S at tau: the energy-conserving path keeps them at every time level
+        # (``energy.py``); without it they are computed here, each step
+        self.own_integrals = self.energy and not model.energy.on
+        if self.own_integrals:
             self.int_drho = {name: b.zeros(shape) for name in ACTIVE_TRACERS}
+        if self.energy:
             self.lateral_dissipation = b.zeros(shape)
 
     def check_slope_limit(self):
@@ -100,11 +104,12 @@ class IsoneutralMixing:
             st.K_iso, d.maskW, d.dxt, d.dxu, d.dyt, d.dyu, d.cost, d.cosu, self.slopes,
             self.tapers, self.triads, self.diagonal,
         )  # fmt: skip
-        if self.energy:
+        if self.own_integrals:
             b.launch(
                 KEN.density_derivative_integrals, g.box(g.h),
                 self.eos, temp, salt, d.zt, self.int_drho["temp"], self.int_drho["salt"],
             )  # fmt: skip
+        if self.energy:
             b.fill(st.P_diss_iso, 0.0)
             b.fill(st.P_diss_skew, 0.0)
 
@@ -140,14 +145,18 @@ class IsoneutralMixing:
         ``fluxes`` to P_diss_iso or P_diss_skew."""
         m = self.model
         st, s, d, b, g = m.state, m.settings, m.dev, m.backend, m.grid
+        if self.own_integrals:
+            int_drho = self.int_drho[name]
+        else:
+            int_drho = (st.int_drhodT if name == "temp" else st.int_drhodS)[st.tau]
         b.launch(
             KEN.lateral_flux_dissipation, g.box(),
-            self.int_drho[name], fluxes[0], fluxes[1], d.dxt, d.dyt, d.cost, s.grav,
+            int_drho, fluxes[0], fluxes[1], d.dxt, d.dyt, d.cost, s.grav,
             s.rho_0, self.lateral_dissipation,
         )  # fmt: skip
         b.launch(
             KI.isoneutral_dissipation, g.box2(),
-            self.int_drho[name], self.lateral_dissipation, fluxes[2], self.diagonal,
+            int_drho, self.lateral_dissipation, fluxes[2], self.diagonal,
             st.arrays[name][st.taup1], iso, d.kbot, d.maskW, d.dzw, s.grav, s.rho_0,
             st.P_diss_iso if iso else st.P_diss_skew,
         )  # fmt: skip
