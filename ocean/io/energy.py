@@ -19,6 +19,14 @@ Sums are global and exact under ``reproducible_sums`` (the same on any decomposi
 ``Allreduce`` sums otherwise. Each term's integrand is summed once; Veros's composite
 terms (``ke_diss_m``, ``tke_hd_m``, ...) are sums of those global integrals.
 
+Where this file differs from Veros's on purpose: ``k_m`` is the centred mean
+0.25 (u_i^2 + u_{i-1}^2 + v_j^2 + v_{j-1}^2) (Veros 1.7 misplaces a parenthesis and weights
+v_{j-1}^2 by 0.5); without IDEMIX the bottom friction's K_diss_bot is counted
+in ``ke_tke_m`` and ``ke_iw_m`` is 0, since TKE is what receives it then (Veros reports it
+as ``ke_iw_m`` unless enable_store_bottom_friction_tke). The running sums of a period are
+not in restarts (Veros's are): a run continued from a restart appends to the file and
+starts its first period afresh.
+
 Terms whose physics is off (or that this model does not diagnose) are absent from the
 file. Not diagnosed here, so absent: ``dHd_m`` / ``dE_tot_m`` / ``dHd_sources_m`` (they
 need the per-process tracer tendencies dtemp_vmix / dtemp_hmix / dtemp_iso), and the
