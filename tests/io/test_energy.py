@@ -207,3 +207,14 @@ def test_averaging_over_samples(example_setup, tmp_path):
 def test_bad_setting_is_refused(example_setup, name, value, message):
     with pytest.raises(SettingError, match=message):
         Model(example_setup("acc")(), backend="cpu", settings={**SMALL, name: value})
+
+
+def test_run_from_restart_appends_to_the_file(example_setup, tmp_path):
+    settings = {**SMALL, "energy_frequency": DAY / 2, "snapshot_frequency": 0.0}
+    first = Model(example_setup("acc")(), backend="cpu", settings=settings)
+    run_model(first, 2, tmp_path, quiet=True)
+    second = Model(example_setup("acc")(), backend="cpu", settings=settings)
+    run_model(second, 2, tmp_path, restart=tmp_path / "acc.restart.h5", quiet=True)
+    with xr.open_dataset(tmp_path / "acc.energy.nc", engine="h5netcdf", decode_times=False) as ds:
+        np.testing.assert_allclose(ds["time"].values, [0.5, 1.0, 1.5, 2.0])
+        assert np.all(np.isfinite(ds["tke_m"].values))
