@@ -147,6 +147,15 @@ class CudaBackend(GeneratedLaunchers, HostPrimitives):
         sl = (slice(k0, k1), slice(j0, j1), slice(i0, i1))
         return float(self.xp.sum(a[sl] * w[sl]))
 
+    def weighted_sum_exact(self, a, w, box):
+        """Exact accumulator of sum a*w: products on the device, the sum on the host."""
+        if self.simulated:
+            return super().weighted_sum_exact(a, w, box)
+        k0, k1, j0, j1, i0, i1 = box
+        a, w = as3d(a), as3d(w)
+        sl = (slice(k0, k1), slice(j0, j1), slice(i0, i1))
+        return accumulate(new_accumulator(), self.xp.asnumpy(a[sl] * w[sl]))
+
     def masked_max_abs(self, a, mask, box):
         if self.simulated:
             return super().masked_max_abs(a, mask, box)

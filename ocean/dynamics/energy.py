@@ -19,6 +19,8 @@ transfers, EKE by nothing.
 
 from __future__ import annotations
 
+import numpy as np
+
 from ocean.kernels import advection as KA
 from ocean.kernels import energy as KEN
 from ocean.kernels import enthalpy as KH
@@ -93,12 +95,18 @@ class EnergyTransfers:
         )  # fmt: skip
         b.launch(KH.dissipation_on_wgrid, g.box2(), self.work, d.kbot, d.dzw, st.P_diss_adv)
         b.launch(KH.turbulent_boxes, g.box(), st.tke[tau], self.active)
-        box = g.box()
-        total, volume = m.comm.allreduce_sums(
-            [b.weighted_sum(st.P_diss_adv, self.volume_w, box),
-             b.weighted_sum(self.active, self.volume_w, box)]
-        )  # fmt: skip
+        total, volume = self._volume_sums(st.P_diss_adv, self.active)
         b.launch(KH.spread_dissipation, g.box(), self.active, total / volume, st.P_diss_adv)
+
+    def _volume_sums(self, *fields):
+        """Global sums of each field times the W boxes' volumes: exact (the same on any
+        decomposition) under ``reproducible_sums``, else plain sums."""
+        m = self.model
+        b, box = m.backend, m.grid.box()
+        if m.settings.reproducible_sums:
+            local = [b.weighted_sum_exact(f, self.volume_w, box) for f in fields]
+            return m.comm.exact_sums(np.stack(local))
+        return m.comm.allreduce_sums([b.weighted_sum(f, self.volume_w, box) for f in fields])
 
     def vertical_mixing(self):
         """P_diss_v and P_diss_nonlin from T, S, their integrals and N^2 at tau+1; without
