@@ -142,19 +142,13 @@ class CudaBackend(GeneratedLaunchers, HostPrimitives):
     def weighted_sum(self, a, w, box):
         if self.simulated:
             return super().weighted_sum(a, w, box)
-        k0, k1, j0, j1, i0, i1 = box
-        a, w = as3d(a), as3d(w)
-        sl = (slice(k0, k1), slice(j0, j1), slice(i0, i1))
-        return float(self.xp.sum(a[sl] * w[sl]))
+        return float(self.xp.sum(_box_products(a, w, box)))
 
     def weighted_sum_exact(self, a, w, box):
         """Exact accumulator of sum a*w: products on the device, the sum on the host."""
         if self.simulated:
             return super().weighted_sum_exact(a, w, box)
-        k0, k1, j0, j1, i0, i1 = box
-        a, w = as3d(a), as3d(w)
-        sl = (slice(k0, k1), slice(j0, j1), slice(i0, i1))
-        return accumulate(new_accumulator(), self.xp.asnumpy(a[sl] * w[sl]))
+        return accumulate(new_accumulator(), self.xp.asnumpy(_box_products(a, w, box)))
 
     def masked_max_abs(self, a, mask, box):
         if self.simulated:
@@ -172,3 +166,10 @@ class CudaBackend(GeneratedLaunchers, HostPrimitives):
             return super().all_finite(a, box)
         k0, k1, j0, j1, i0, i1 = box
         return bool(self.xp.isfinite(as3d(a)[k0:k1, j0:j1, i0:i1]).all())
+
+
+def _box_products(a, w, box):
+    """a*w over the 3-D box (k0, k1, j0, j1, i0, i1), as a new array on a's device."""
+    k0, k1, j0, j1, i0, i1 = box
+    sl = (slice(k0, k1), slice(j0, j1), slice(i0, i1))
+    return as3d(a)[sl] * as3d(w)[sl]
