@@ -95,3 +95,11 @@ def test_default_halo_covers_every_kernel_radius():
     widest = max(KERNELS.values(), key=lambda k: k.radius)
     assert SETTINGS["halo"].default >= widest.radius, widest.name
     assert SETTINGS["halo"].low >= widest.radius, widest.name
+
+
+def test_test_file_names_are_unique():
+    """The test folders are not packages: pytest imports each test file by its base name,
+    so two files of one name in different folders stop the collection of the second."""
+    names = [p.name for p in (ROOT / "tests").rglob("test_*.py")]
+    repeated = sorted({n for n in names if names.count(n) > 1})
+    assert not repeated, f"test files share a name (rename one): {repeated}"
