@@ -20,8 +20,8 @@ install: $(STAMP)
 run: $(STAMP)
 	$(BIN)/ocean run examples/acc.py --days 30 --output-dir output
 	$(BIN)/ocean plot output/acc.snapshot.nc --var temp --out output/acc_temp.png
-	$(BIN)/ocean plot output/acc.snapshot.nc --var ssh --out output/acc_ssh.png
-	@echo "wrote output/acc.snapshot.nc and the quick-looks output/acc_temp.png, output/acc_ssh.png"
+	$(BIN)/ocean plot output/acc.snapshot.nc --var u --out output/acc_u.png
+	@echo "wrote output/acc.snapshot.nc and the quick-looks output/acc_temp.png, output/acc_u.png"
 
 test: $(STAMP)
 	PATH=$(CURDIR)/$(BIN):$$PATH $(BIN)/python -m pytest -q -p no:cacheprovider -n auto --dist loadfile
