@@ -117,9 +117,9 @@ class StreamFunction:
         count, masks, WU, WV = global_land_masses(m)
         self.count = count
         window = local_window(g)
-        self.weights = [(b.asarray(WU[n][window]), b.asarray(WV[n][window])) for n in range(count)]
-        coasts = masks.any(axis=1)
         others = range(1, count)  # land mass 1 (index 0) is the reference: psi = 0
+        self.weights = [(b.asarray(WU[n][window]), b.asarray(WV[n][window])) for n in others]
+        coasts = masks.any(axis=1)
         basis = np.zeros((max(count - 1, 1),) + g.shape2)
         for n in others:
             coast = coasts[n][window]
@@ -141,17 +141,18 @@ class StreamFunction:
         return matrix
 
     def _velocity_of(self, psi):
+        """(ub, vb): the depth-averaged velocity of ``psi`` on the interior, where the
+        circulation weights live (no halo needed)."""
         m, d = self.model, self.model.dev
         m.backend.launch(
             KS.streamfunction_velocity, m.grid.box2(),
             psi, d.maskU, d.maskV, d.dxt, d.dyt, d.cosu, self.hur, self.hvr, self.ub, self.vb,
         )  # fmt: skip
-        m.fill_halo(self.ub, self.vb)
 
     def _circulations(self, u, v, minus=None):
         """Circulation of (u, v) (less that of ``minus``) round each non-reference land mass."""
         pairs = []
-        for WU, WV in self.weights[1:]:
+        for WU, WV in self.weights:
             pairs += [(WU, u), (WV, v)]
             if minus is not None:
                 pairs += [(WU, minus[0]), (WV, minus[1])]
