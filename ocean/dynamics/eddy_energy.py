@@ -40,7 +40,6 @@ class EddyKineticEnergy:
         self.beta = b.asarray(meridional_coriolis_gradient(g.coriolis_t, g.dyu_m))
         # the surface and extra source of the shared W-column solve: zero for EKE
         self.no_source, self.no_flux = b.zeros(g.shape3), b.zeros(g.shape2)
-        self.diss_u, self.diss_v = b.zeros(g.shape3), b.zeros(g.shape3)
 
     def friction_dissipation(self, u, v, harmonic):
         """K_diss_h from u, v at tau and the harmonic friction's row coefficients."""
@@ -48,16 +47,13 @@ class EddyKineticEnergy:
             return
         m = self.model
         st, d, b, g = m.state, m.dev, m.backend, m.grid
+        energy = m.energy  # on whenever EKE is with enable_conserve_energy
         b.launch(
             KEN.harmonic_friction_dissipation, g.box(1),
             u, v, d.maskU, d.maskV, *harmonic, d.dxt, d.dxu, d.dyt, d.dyu, d.cost, d.cosu,
-            self.diss_u, self.diss_v,
+            energy.diss_u, energy.diss_v,
         )  # fmt: skip
-        b.launch(
-            KEN.friction_dissipation_on_tgrid, g.box2(),
-            self.diss_u, self.diss_v, d.kbot, d.dzw, d.dxt, d.dxu, d.area_t, d.area_v,
-            st.K_diss_h,
-        )  # fmt: skip
+        energy.friction_on_tgrid(st.K_diss_h)
 
     def diffusivities(self):
         """Length scales, K_gm and K_iso from E and N^2 at tau, halo included."""

@@ -69,10 +69,17 @@ class EnergyTransfers:
             u, v, d.kbot, d.maskU, d.maskV, d.dzt, s.r_bot, s.r_quad_bot, self.diss_u,
             self.diss_v,
         )  # fmt: skip
-        b.launch(
-            KEN.friction_dissipation_on_tgrid, g.box2(),
-            self.diss_u, self.diss_v, d.kbot, d.dzw, d.dxt, d.dxu, d.area_t, d.area_v,
-            st.K_diss_bot,
+        self.friction_on_tgrid(st.K_diss_bot)
+
+    def friction_on_tgrid(self, out):
+        """``out`` [m2 s-3, W points]: a friction's dissipation at U and V faces, left in
+        ``diss_u``, ``diss_v`` by its kernel, on the T columns (bottom and harmonic
+        friction share this scratch: each is moved before the next is computed)."""
+        m = self.model
+        d = m.dev
+        m.backend.launch(
+            KEN.friction_dissipation_on_tgrid, m.grid.box2(),
+            self.diss_u, self.diss_v, d.kbot, d.dzw, d.dxt, d.dxu, d.area_t, d.area_v, out,
         )  # fmt: skip
 
     def advection(self, scheme):
