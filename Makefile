@@ -24,7 +24,7 @@ run: $(STAMP)
 	@echo "wrote output/acc.snapshot.nc and the quick-looks output/acc_temp.png, output/acc_u.png"
 
 test: $(STAMP)
-	PATH=$(CURDIR)/$(BIN):$$PATH $(BIN)/python -m pytest -q -p no:cacheprovider -n auto --dist loadfile
+	PATH=$(CURDIR)/$(BIN):$$PATH $(BIN)/python -m pytest -q -p no:cacheprovider -n auto --dist loadfile --durations=15
 
 lint: $(STAMP)
 	$(BIN)/ruff check . && $(BIN)/ruff format --check .
