@@ -47,7 +47,10 @@ def quicklook(path, var="temp", out=None, time=-1, level="top"):
     with ds:
         if var not in ds.data_vars:
             names = ", ".join(n for n in ds.data_vars)
-            raise SetupError(f"{str(path)!r} has no variable {var!r}; it has {names}")
+            why = ""
+            if var in ("ssh", "surface_pressure") and "streamfunction" in ds.data_vars:
+                why = " (a run with external_mode 'streamfunction', a rigid lid, has none)"
+            raise SetupError(f"{str(path)!r} has no variable {var!r}{why}; it has {names}")
         nt = ds.sizes.get("time", 0)
         if not -nt <= time < nt:
             raise SetupError(f"time index {time} is outside the {nt} records of {str(path)!r}")
@@ -58,8 +61,9 @@ def quicklook(path, var="temp", out=None, time=-1, level="top"):
             field = field.isel(z=k)
             where = f" at z = {float(ds['z'][k]):.0f} m"
         data = np.asarray(field.values, float)
-        x, y = ds["x"].values, ds["y"].values
-        degrees = "degree" in ds["x"].attrs.get("units", "")
+        y_dim, x_dim = field.dims[-2:]  # (y, x), or (yu, xu) at the cells' corners
+        x, y = ds[x_dim].values, ds[y_dim].values
+        degrees = "degree" in ds[x_dim].attrs.get("units", "")
         if not degrees:
             x, y = x / 1e3, y / 1e3
         day = float(ds["time"].values[time])

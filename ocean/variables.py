@@ -1,8 +1,10 @@
 """The variable table: one entry per model field. Allocation, output and restarts read it.
 
 Locations: T (cell centre), U (east face), V (north face), W (top face) for 3-D fields;
-T2, U2, V2 for 2-D (surface) fields. ``levels=3`` means the field carries the three
-Adams-Bashforth time levels (taum1, tau, taup1) on a leading axis.
+T2, U2, V2 for 2-D (surface) fields, and Z2 for 2-D fields at the north-east corner of
+the cell (Veros's zeta points, coordinates xu, yu): the barotropic streamfunction.
+``levels=3`` means the field carries the three Adams-Bashforth time levels (taum1, tau,
+taup1) on a leading axis. ``comment`` goes to the output file's ``comment`` attribute.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ class Var:
     levels: int = 1
     output: bool = False
     restart: bool = False
+    comment: str | None = None
 
 
 VARIABLES: dict[str, Var] = {
@@ -148,10 +151,24 @@ def passive_tracer_var(name: str) -> Var:
 
 
 #: the barotropic streamfunction at the north-east corners of T cells
-#: (external_mode = "streamfunction")
+#: (external_mode = "streamfunction"): written to output in place of ssh and
+#: surface_pressure, as this rigid-lid method has no surface pressure
 STREAMFUNCTION: dict[str, Var] = {
     "streamfunction": Var(
-        "T2", "m3 s-1", "barotropic streamfunction (NE corners)", None, 3, False, True
-    ),  # fmt: skip
-    "dpsi": Var("T2", "m3 s-2", "barotropic streamfunction tendency", None, 3, False, True),
+        "Z2",
+        "m3 s-1",
+        "barotropic streamfunction",
+        "ocean_barotropic_streamfunction",
+        levels=3,
+        output=True,
+        restart=True,
+        comment=(
+            "depth-integrated volume transport: U = -d(psi)/dy, V = d(psi)/dx (u = U/H, "
+            "v = V/H), so psi increases to the right of the flow and psi(B) - psi(A) is "
+            "the transport across a line from A to B, counted positive to the left "
+            "looking from A to B; psi = 0 on the coast of the first land mass (numbered "
+            "from the north-west), constant on each other coast"
+        ),
+    ),
+    "dpsi": Var("Z2", "m3 s-2", "barotropic streamfunction tendency", None, 3, False, True),
 }

@@ -2,9 +2,12 @@
 
 Dimensions are (time, z, y, x) on the T-point coordinates; staggered fields keep their
 own position, recorded in the ``location`` attribute (U: east face, V: north face,
-W: top face of the T cell). Land is NaN (the ``_FillValue``). Each write opens, appends
-and closes the file, so the file on disk is complete after every write; a new file is
-created under a temporary name first and renamed.
+W: top face of the T cell). Fields at the cells' north-east corners (the barotropic
+streamfunction) have dimensions of their own, (time, yu, xu), whose coordinates are the
+positions of the east and north faces; a file has them only when it holds such a field.
+Land is NaN (the ``_FillValue``). Each write opens, appends and closes the file, so the
+file on disk is complete after every write; a new file is created under a temporary name
+first and renamed.
 
 Averages are accumulated with the backend's array module (NumPy, or CuPy on a GPU) on the
 full arrays, outside the step: one device-to-host copy per written mean, not per sample.
@@ -30,9 +33,19 @@ LOCATION_TEXT = {
     "V": "north face of the cell",
     "W": "top face of the cell",
     "T2": "cell centre (surface)",
+    "U2": "east face of the cell (surface)",
+    "V2": "north face of the cell (surface)",
+    "Z2": "north-east corner of the cell",
 }
 TIME_UNITS = "days since 0001-01-01 00:00:00"
 CALENDAR = "noleap"  # 365-day years, as model time has no calendar
+
+
+def dimensions(loc):
+    """Dimensions of an output field at ``loc``, time first: corner (Z2) fields on
+    (yu, xu), every other field on the T points' (y, x)."""
+    horizontal = ("yu", "xu") if loc == "Z2" else ("y", "x")
+    return ("time",) + (() if loc.endswith("2") else ("z",)) + horizontal
 
 
 class NetcdfWriter:
@@ -87,6 +100,9 @@ class NetcdfWriter:
                         "longitude" if deg else "x", "longitude" if deg else None)  # fmt: skip
             self._coord(f, "y", y, "degrees_north" if deg else "m",
                         "latitude" if deg else "y", "latitude" if deg else None)  # fmt: skip
+            locations = {F.describe(m.state, name)[1] for name in self.names}
+            if "Z2" in locations:
+                self._corner_coords(f)
             z = self._coord(f, "z", g.zt, "m", "height of the cell centre", "height")
             z.attrs["positive"] = "up"
             t = f.create_variable("time", ("time",), "f8")
@@ -94,18 +110,36 @@ class NetcdfWriter:
             t.attrs["long_name"] = "model time"
             for name in self.names:
                 var, loc = F.describe(m.state, name)
-                dims = ("time", "y", "x") if loc.endswith("2") else ("time", "z", "y", "x")
-                v = f.create_variable(name, dims, "f8", fillvalue=np.nan)
+                v = f.create_variable(name, dimensions(loc), "f8", fillvalue=np.nan)
                 v.attrs.update({"units": var.units, "long_name": var.long_name})
                 v.attrs["location"] = LOCATION_TEXT[loc]
                 if var.standard_name:
                     v.attrs["standard_name"] = var.standard_name
+                if var.comment:
+                    v.attrs["comment"] = var.comment
         os.replace(tmp, self.path)
 
+    def _corner_coords(self, f):
+        """Dimensions and coordinates (yu, xu) of the cells' north-east corners: the
+        positions of the interior cells' east and north faces."""
+        g = self.model.grid
+        deg, h = g.coord_degree, g.h
+        f.dimensions.update({"yu": g.ny_global, "xu": g.nx_global})
+        xu, yu = g.xu_global[h : h + g.nx_global], g.yu_global[h : h + g.ny_global]
+        for name, values, axis, face, units, standard_name in (
+            ("xu", xu, "X", "east", "degrees_east", "longitude"),
+            ("yu", yu, "Y", "north", "degrees_north", "latitude"),
+        ):
+            what = standard_name if deg else axis.lower()
+            v = self._coord(f, name, values, units if deg else "m",
+                            f"{what} of the cell's {face} face",
+                            standard_name if deg else None, axis)  # fmt: skip
+            v.attrs["c_grid_axis_shift"] = 0.5  # half a cell up the axis from x or y
+
     @staticmethod
-    def _coord(f, name, values, units, long_name, standard_name=None):
+    def _coord(f, name, values, units, long_name, standard_name=None, axis=None):
         v = f.create_variable(name, (name,), "f8", data=np.asarray(values, float))
-        v.attrs.update({"units": units, "long_name": long_name, "axis": name.upper()})
+        v.attrs.update({"units": units, "long_name": long_name, "axis": axis or name.upper()})
         if standard_name:
             v.attrs["standard_name"] = standard_name
         return v
@@ -150,6 +184,7 @@ def device_field(model, name):
     """Output field ``name`` at time level tau as a new full-size backend array (no mask)."""
     st, s, xp = model.state, model.settings, model.backend.xp
     tau = st.tau
+    F.check_name(st, name)
     if name == "surface_pressure":
         return st.arrays["psi"][tau] * s.rho_0
     if name == "ssh":
@@ -167,9 +202,7 @@ def finish(model, name, full):
     g = model.grid
     var, loc = F.describe(model.state, name)
     host = model.backend.to_host(full)[(Ellipsis,) + g.interior]
-    mask = getattr(g, F.MASK_OF[loc])
-    mask = mask[(-1,) + g.interior] if loc.endswith("2") else mask[(slice(None),) + g.interior]
-    return np.where(mask > 0, host, np.nan)
+    return np.where(F.interior_mask(g, loc), host, np.nan)
 
 
 class Averages:
