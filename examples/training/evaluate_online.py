@@ -13,8 +13,8 @@ first held-out day and runs to the reference's end, sampled daily. Measures:
 every 30 days (finite and bounded = stable). Writes ``examples/training/evaluation.json``,
 ``evaluation.png`` and prints a Markdown table.
 
-    python examples/training/evaluate_online.py                      # ~10 min
-    python examples/training/evaluate_online.py --years 10 --stability-only   # ~30 min
+    python examples/training/evaluate_online.py                      # ~20 min, 1 core
+    python examples/training/evaluate_online.py --years 10 --stability-only   # ~90 min
 """
 
 from __future__ import annotations
@@ -39,7 +39,7 @@ HERE = Path(__file__).resolve().parent
 def parse(argv=None):
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     p.add_argument("--reference", type=Path, default=ROOT / "build/training/reference.npz")
-    p.add_argument("--train-days", type=float, default=180.0)
+    p.add_argument("--train-days", type=float, default=40.0)
     p.add_argument("--online", type=Path, default=ONLINE)
     p.add_argument("--years", type=float, default=0.0, help="stability run of the online CNN")
     p.add_argument("--stability-only", action="store_true",

@@ -12,7 +12,7 @@ reference's variance; optionally plus the misfit of the domain's kinetic energy,
 Writes ``examples/training/double_gyre_cnn_online.onnx`` (valid ONNX with the ocean.*
 metadata; onnxruntime runs it) and the loss history beside the optimizer checkpoint.
 
-    python examples/training/train_online.py                            # ~30 min, 2 cores
+    python examples/training/train_online.py                            # ~35 min, 1 core
     python examples/training/train_online.py --epochs 1 --train-days 3  # a smoke run
 """
 
@@ -35,14 +35,14 @@ def parse(argv=None):
     p.add_argument("--reference", type=Path, default=ROOT / "build/training/reference.npz")
     p.add_argument("--start", type=Path, default=OFFLINE, help="closure to start from")
     p.add_argument("--out", type=Path, default=ONLINE)
-    p.add_argument("--train-days", type=float, default=180.0)
-    p.add_argument("--window", type=int, default=2, help="days per rollout window")
+    p.add_argument("--train-days", type=float, default=40.0)
+    p.add_argument("--window", type=int, default=5, help="days per rollout window")
     p.add_argument("--snapshots", type=int, default=10)
-    p.add_argument("--epochs", type=int, default=2)
-    p.add_argument("--batch", type=int, default=4, help="windows per update")
-    p.add_argument("--lr", type=float, default=3e-4)
+    p.add_argument("--epochs", type=int, default=1)
+    p.add_argument("--batch", type=int, default=2, help="windows per update")
+    p.add_argument("--lr", type=float, default=2e-5)
     p.add_argument("--clip", type=float, default=1.0)
-    p.add_argument("--energy-weight", type=float, default=0.0,
+    p.add_argument("--energy-weight", type=float, default=30.0,
                    help="weight of the kinetic-energy misfit term (0: none)")  # fmt: skip
     p.add_argument("--checkpoint", type=Path, default=ROOT / "build/training/online.ckpt.npz")
     p.add_argument("--resume", action="store_true")
