@@ -28,7 +28,7 @@ def parse(argv=None):
     p.add_argument("--stability", type=Path, default=HERE / "stability.json")
     p.add_argument("--train-days", type=float, default=40.0,
                    help="days from the reference's start to the long run's")  # fmt: skip
-    p.add_argument("--out", type=Path, default=HERE / "online_skill.png")
+    p.add_argument("--out", type=Path, default=ROOT / "docs" / "training_online_skill.png")
     return p.parse_args(argv)
 
 
