@@ -48,17 +48,23 @@ def parse(argv=None):
     return p.parse_args(argv)
 
 
-def trajectory(closure, start, n_days, steps_per_day):
-    """Daily u, v [day, k, j, i] of a coarse run from ``start`` (and the wall time)."""
-    model = coarse_model(closure)
+def daily_run(model, start, n_days, steps_per_day):
+    """Daily u, v [day 0..n_days, k, j, i] of ``model`` run from the state ``start``."""
     start_from(model, start)
     us, vs = [model.state.get("u")], [model.state.get("v")]
-    t = time.perf_counter()
     for _ in range(n_days):
         model.run(steps_per_day)
         us.append(model.state.get("u"))
         vs.append(model.state.get("v"))
-    return np.stack(us), np.stack(vs), time.perf_counter() - t, model
+    return np.stack(us), np.stack(vs)
+
+
+def trajectory(closure, start, n_days, steps_per_day):
+    """Daily u, v [day, k, j, i] of a coarse run from ``start`` (and the wall time)."""
+    model = coarse_model(closure)
+    t = time.perf_counter()
+    u, v = daily_run(model, start, n_days, steps_per_day)
+    return u, v, time.perf_counter() - t, model
 
 
 def errors(u, v, u_ref, v_ref, dzt):
