@@ -12,6 +12,7 @@ import numpy as np  # noqa: E402
 import xarray as xr  # noqa: E402
 
 from .errors import SetupError  # noqa: E402
+from .io.fields import SURFACE_FIELDS  # noqa: E402
 
 
 def level_index(level, nz):
@@ -48,7 +49,7 @@ def quicklook(path, var="temp", out=None, time=-1, level="top"):
         if var not in ds.data_vars:
             names = ", ".join(n for n in ds.data_vars)
             why = ""
-            if var in ("ssh", "surface_pressure") and "streamfunction" in ds.data_vars:
+            if var in SURFACE_FIELDS and "streamfunction" in ds.data_vars:
                 why = " (a run with external_mode 'streamfunction', a rigid lid, has none)"
             raise SetupError(f"{str(path)!r} has no variable {var!r}{why}; it has {names}")
         nt = ds.sizes.get("time", 0)
