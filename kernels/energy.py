@@ -20,8 +20,8 @@ from .eos import (
     GRAV,
     RHO0,
     THETA0,
-    teos10_density,
-    teos10_density_derivatives,
+    teos10_derivative_polynomials,
+    teos10_pressure_polynomials,
 )
 from .friction import bottom_drag, speed_at_u, speed_at_v
 from .laplacian import friction_fluxes_u, friction_fluxes_v
@@ -41,18 +41,35 @@ DBAR = 1e4
 
 
 @stencil
-def teos10_integrated_derivatives(sa, ct, p):
-    """(int_drhodT, int_drhodS) of TEOS-10: rho_0/g 1e4 int_0^p rho_X / rho^2 dp'."""
+def teos10_derivative_quadrature(polynomials, derivatives, p):
+    """(int_drhodT, int_drhodS) of TEOS-10 from its N, V polynomials in pressure and their
+    derivatives (``eos.teos10_pressure_polynomials``, ``teos10_derivative_polynomials``):
+    rho_0/g 1e4 int_0^p rho_X / rho^2 dp', with rho_X / rho^2 = (N_X V - N V_X) / N^2."""
+    n0, n1, n2, v0, v1, v2, v3 = polynomials
+    ns0, ns1, ns2, nt0, nt1, nt2, vs0, vs1, vs2, vs3, vt0, vt1, vt2, vt3 = derivatives
     total_t = 0.0
     total_s = 0.0
     for n in range(8):
-        pressure = 0.5 * p * (GAUSS_NODES[n] + 1.0)
-        rho = teos10_density(sa, ct, pressure)
-        d_sa, d_ct = teos10_density_derivatives(sa, ct, pressure)
-        total_t += GAUSS_WEIGHTS[n] * d_ct / (rho * rho)
-        total_s += GAUSS_WEIGHTS[n] * d_sa / (rho * rho)
+        q = 0.5 * p * (GAUSS_NODES[n] + 1.0)
+        numerator = n0 + q * (n1 + q * n2)
+        volume = v0 + q * (v1 + q * (v2 + q * v3))
+        dn_dsa = ns0 + q * (ns1 + q * ns2)
+        dn_dct = nt0 + q * (nt1 + q * nt2)
+        dv_dsa = vs0 + q * (vs1 + q * (vs2 + q * vs3))
+        dv_dct = vt0 + q * (vt1 + q * (vt2 + q * vt3))
+        weight = GAUSS_WEIGHTS[n] / (numerator * numerator)
+        total_t += weight * (dn_dct * volume - numerator * dv_dct)
+        total_s += weight * (dn_dsa * volume - numerator * dv_dsa)
     scale = RHO0 / GRAV * DBAR * 0.5 * p
     return scale * total_t, scale * total_s
+
+
+@stencil
+def teos10_integrated_derivatives(sa, ct, p):
+    """(int_drhodT, int_drhodS) of TEOS-10: rho_0/g 1e4 int_0^p rho_X / rho^2 dp'."""
+    return teos10_derivative_quadrature(
+        teos10_pressure_polynomials(sa, ct), teos10_derivative_polynomials(sa, ct), p
+    )
 
 
 @stencil

@@ -19,8 +19,27 @@ Arrays are [k, j, i], k = 0 the deepest level; ``kbot`` is 1-based (0: land).
 """
 
 from .core import column_kernel, kernel, stencil
-from .energy import DBAR, GAUSS_NODES, GAUSS_WEIGHTS, integrated_density_derivatives, on_wgrid
-from .eos import BETA_S, BETA_T, BETA_TS, CS0, GAMMA_S, GRAV, RHO0, S0, THETA0, teos10_density
+from .energy import (
+    DBAR,
+    GAUSS_NODES,
+    GAUSS_WEIGHTS,
+    integrated_density_derivatives,
+    on_wgrid,
+    teos10_derivative_quadrature,
+)
+from .eos import (
+    BETA_S,
+    BETA_T,
+    BETA_TS,
+    CS0,
+    GAMMA_S,
+    GRAV,
+    RHO0,
+    S0,
+    THETA0,
+    teos10_derivative_polynomials,
+    teos10_pressure_polynomials,
+)
 from .tke import surface_flux_of
 
 #: Veros's clamps of S_A [g/kg] and Theta [degC] in its TEOS-10 dynamic enthalpy
@@ -29,16 +48,47 @@ TEOS10_MIN_TEMP = -12.0
 
 
 @stencil
+def teos10_enthalpy_quadrature(polynomials, p):
+    """1e4 int_0^p (V/N - 1/rho_0) dp' [m2 s-2] (p in dbar) by 8-point Gauss-Legendre
+    quadrature, from TEOS-10's N, V polynomials in pressure."""
+    n0, n1, n2, v0, v1, v2, v3 = polynomials
+    total = 0.0
+    for n in range(8):
+        q = 0.5 * p * (GAUSS_NODES[n] + 1.0)
+        numerator = n0 + q * (n1 + q * n2)
+        volume = v0 + q * (v1 + q * (v2 + q * v3))
+        total += GAUSS_WEIGHTS[n] * (volume / numerator - 1.0 / RHO0)
+    return DBAR * 0.5 * p * total
+
+
+@stencil
+def teos10_enthalpy_arguments(sa, ct):
+    """Veros's clamps of S_A and Theta in its TEOS-10 dynamic enthalpy."""
+    return max(TEOS10_MIN_SALT, sa), max(TEOS10_MIN_TEMP, ct)
+
+
+@stencil
 def teos10_dynamic_enthalpy(sa, ct, p):
     """1e4 int_0^p (1/rho(S_A, Theta, p') - 1/rho_0) dp' [m2 s-2] (p in dbar), by 8-point
     Gauss-Legendre quadrature, with Veros's clamps of S_A and Theta."""
-    sa = max(TEOS10_MIN_SALT, sa)
-    ct = max(TEOS10_MIN_TEMP, ct)
-    total = 0.0
-    for n in range(8):
-        pressure = 0.5 * p * (GAUSS_NODES[n] + 1.0)
-        total += GAUSS_WEIGHTS[n] * (1.0 / teos10_density(sa, ct, pressure) - 1.0 / RHO0)
-    return DBAR * 0.5 * p * total
+    sa, ct = teos10_enthalpy_arguments(sa, ct)
+    return teos10_enthalpy_quadrature(teos10_pressure_polynomials(sa, ct), p)
+
+
+@stencil
+def teos10_enthalpy_and_integrals(salt, temp, p):
+    """(Hd, int_drhodT, int_drhodS) of TEOS-10 at one point: the N, V polynomials in
+    pressure are formed once and serve both, unless Veros's clamps of the enthalpy change
+    its arguments (S_A < 0.1 g/kg or Theta < -12 degC)."""
+    sa = max(salt, 0.0)
+    polynomials = teos10_pressure_polynomials(sa, temp)
+    t_part, s_part = teos10_derivative_quadrature(
+        polynomials, teos10_derivative_polynomials(sa, temp), p
+    )
+    sa_h, ct_h = teos10_enthalpy_arguments(salt, temp)
+    if sa_h != sa or ct_h != temp:
+        polynomials = teos10_pressure_polynomials(sa_h, ct_h)
+    return teos10_enthalpy_quadrature(polynomials, p), t_part, s_part
 
 
 @stencil
@@ -71,8 +121,12 @@ def enthalpy_and_integrals(
     """Hd (masked) [m2 s-2] and int_drhodT, int_drhodS [kg m-2 K-1, kg m-2 (g/kg)-1] at T
     points from temp and salt at pressure -zt (Veros's calc_eq_of_state)."""
     p = -zt[k]
-    Hd[k, j, i] = dynamic_enthalpy(eos, temp[k, j, i], salt[k, j, i], p) * maskT[k, j, i]
-    t_part, s_part = integrated_density_derivatives(eos, temp[k, j, i], salt[k, j, i], p)
+    if eos == 2:
+        enthalpy, t_part, s_part = teos10_enthalpy_and_integrals(salt[k, j, i], temp[k, j, i], p)
+    else:
+        enthalpy = dynamic_enthalpy(eos, temp[k, j, i], salt[k, j, i], p)
+        t_part, s_part = integrated_density_derivatives(eos, temp[k, j, i], salt[k, j, i], p)
+    Hd[k, j, i] = enthalpy * maskT[k, j, i]
     int_drhodT[k, j, i] = t_part
     int_drhodS[k, j, i] = s_part
 

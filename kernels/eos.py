@@ -79,6 +79,70 @@ def teos10_density(sa, ct, p):
 
 
 @stencil
+def teos10_pressure_polynomials(sa, ct):
+    """The TEOS-10 density N / V of ``teos10_density`` as polynomials in p at fixed S_A,
+    Theta: N = n0 + p (n1 + p n2), V = v0 + p (v1 + p (v2 + p v3)). Returns
+    (n0, n1, n2, v0, v1, v2, v3); for integrals over p, where each extra pressure costs
+    a few multiplications instead of the whole expression."""
+    root_sa = sqrt(sa)
+    n0 = (
+        C01
+        + ct * (C02 + ct * (C03 + C04 * ct))
+        + sa * (C05 + ct * (C06 + C07 * ct) + root_sa * (C08 + ct * (C09 + ct * (C10 + C11 * ct))))
+    )  # fmt: skip
+    n1 = C12 + ct * (C13 + C14 * ct) + sa * (C15 + C16 * ct)
+    n2 = C17 + ct * (C18 + C19 * ct) + C20 * sa
+    v0 = (
+        C21
+        + ct * (C22 + ct * (C23 + ct * (C24 + C25 * ct)))
+        + sa * (C26 + ct * (C27 + ct * (C28 + ct * (C29 + C30 * ct))) + C36 * sa
+                + root_sa * (C31 + ct * (C32 + ct * (C33 + ct * (C34 + C35 * ct)))))
+    )  # fmt: skip
+    v1 = C37 + ct * (C38 + ct * (C39 + C40 * ct)) + sa * (C41 + C42 * ct)
+    v2 = C43 + ct * (C44 + C45 * ct + C46 * sa)
+    v3 = C47 + C48 * ct
+    return n0, n1, n2, v0, v1, v2, v3
+
+
+@stencil
+def teos10_derivative_polynomials(sa, ct):
+    """The S_A and Theta derivatives of ``teos10_pressure_polynomials``' N and V, as
+    polynomials in p of the same degrees: (dN/dS_A, dN/dTheta) coefficients p^0..p^2, then
+    (dV/dS_A, dV/dTheta) coefficients p^0..p^3, 14 numbers (d/d S_A of S_A^(3/2) B is
+    3/2 sqrt(S_A) B: finite at S_A = 0)."""
+    root_sa = sqrt(sa)
+    ns0 = (
+        C05
+        + ct * (C06 + C07 * ct)
+        + 1.5 * root_sa * (C08 + ct * (C09 + ct * (C10 + C11 * ct)))
+    )  # fmt: skip
+    nt0 = (
+        C02
+        + ct * (2.0 * C03 + 3.0 * C04 * ct)
+        + sa * (C06 + 2.0 * C07 * ct + root_sa * (C09 + ct * (2.0 * C10 + 3.0 * C11 * ct)))
+    )  # fmt: skip
+    vs0 = (
+        C26
+        + ct * (C27 + ct * (C28 + ct * (C29 + C30 * ct)))
+        + 2.0 * C36 * sa
+        + 1.5 * root_sa * (C31 + ct * (C32 + ct * (C33 + ct * (C34 + C35 * ct))))
+    )  # fmt: skip
+    vt0 = (
+        C22
+        + ct * (2.0 * C23 + ct * (3.0 * C24 + 4.0 * C25 * ct))
+        + sa * (C27 + ct * (2.0 * C28 + ct * (3.0 * C29 + 4.0 * C30 * ct))
+                + root_sa * (C32 + ct * (2.0 * C33 + ct * (3.0 * C34 + 4.0 * C35 * ct))))
+    )  # fmt: skip
+    return (
+        ns0, C15 + C16 * ct, C20,
+        nt0, C13 + 2.0 * C14 * ct + C16 * sa, C18 + 2.0 * C19 * ct,
+        vs0, C41 + C42 * ct, C46 * ct, 0.0,
+        vt0, C38 + ct * (2.0 * C39 + 3.0 * C40 * ct) + C42 * sa, C44 + 2.0 * C45 * ct + C46 * sa,
+        C48,
+    )  # fmt: skip
+
+
+@stencil
 def density(eos, temp, salt, p):
     """Density anomaly rho - rho_0 [kg m-3] of equation of state ``eos`` (module docstring)."""
     thetas = temp - THETA0
