@@ -16,24 +16,34 @@ from .tridiagonal import back_substitute, eliminate_row
 
 
 @stencil
+def mode_sum_factor(x):
+    """2/pi / (1 - 2/pi asin(1/x)) for x >= 1: the factor both group-velocity shapes share."""
+    return 2.0 / pi / (1.0 - 2.0 / pi * asin(1.0 / x))
+
+
+@stencil
 def vertical_group_shape(x):
     """g(x) = 2/pi / (1 - 2/pi asin(1/x')) 0.9 x'^(-2/3) (1 - exp(-x'/4.3)), x' = max(3, x)."""
     xp = max(3.0, x)
-    return (
-        2.0
-        / pi
-        / (1.0 - 2.0 / pi * asin(1.0 / xp))
-        * 0.9
-        * xp ** (-2.0 / 3.0)
-        * (1.0 - exp(-xp / 4.3))
-    )
+    return mode_sum_factor(xp) * 0.9 * xp ** (-2.0 / 3.0) * (1.0 - exp(-xp / 4.3))
 
 
 @stencil
 def horizontal_group_shape(x):
     """h(x) = 2/pi / (1 - 2/pi asin(1/x)) (x - 1)/(x + 1) for x > 1, else 0."""
     xs = x + (x <= 1.0) * (2.0 - x)  # 2 where the result is 0 (branch-free: inlined)
-    return (x > 1.0) * 2.0 / pi / (1.0 - 2.0 / pi * asin(1.0 / xs)) * (xs - 1.0) / (xs + 1.0)
+    return (x > 1.0) * mode_sum_factor(xs) * (xs - 1.0) / (xs + 1.0)
+
+
+@stencil
+def group_shapes(x):
+    """(g(x), h(x)) of :func:`vertical_group_shape` and :func:`horizontal_group_shape`,
+    the arcsine shared where x >= 3 (both then take it at x itself)."""
+    if x < 3.0:
+        return vertical_group_shape(x), horizontal_group_shape(x)
+    factor = mode_sum_factor(x)
+    vertical = factor * 0.9 * x ** (-2.0 / 3.0) * (1.0 - exp(-x / 4.3))
+    return vertical, factor * (x - 1.0) / (x + 1.0)
 
 
 @column_kernel(radius=0)
@@ -51,9 +61,13 @@ def idemix_parameters(
     cstar = max(1e-2, depth_integral / (pi * jstar))
     f = abs(coriolis_t[j, i])
     for k in range(nz):
+        if maskW[k, j, i] == 0.0:  # all three vanish there: skip the transcendentals
+            c0[k, j, i] = v0[k, j, i] = alpha_c[k, j, i] = 0.0
+            continue
         x = sqrt(max(0.0, nsqr[k, j, i])) / (1e-22 + f)
-        c0[k, j, i] = max(0.0, gamma * cstar * vertical_group_shape(x) * maskW[k, j, i])
-        v0[k, j, i] = max(0.0, gamma * cstar * horizontal_group_shape(x) * maskW[k, j, i])
+        vertical, horizontal = group_shapes(x)
+        c0[k, j, i] = max(0.0, gamma * cstar * vertical * maskW[k, j, i])
+        v0[k, j, i] = max(0.0, gamma * cstar * horizontal * maskW[k, j, i])
         alpha = max(1e-4, mu0 * acosh(max(1.0, x)) * f / (cstar * cstar))
         alpha_c[k, j, i] = alpha * maskW[k, j, i]
 
