@@ -111,6 +111,16 @@ SETTINGS: dict[str, Setting] = {
         "barotropic streamfunction with island integrals (rigid lid; Veros's default)",
         choices=("free_surface", "rigid_lid", "streamfunction"),
     ),
+    "elliptic_solver": Setting(
+        "pcg",
+        str,
+        "",
+        "solver of the external mode's 2-D elliptic problem: the preconditioned conjugate "
+        "gradient (congr_* settings; any external mode) or a banded Cholesky factor of the "
+        "global operator on rank 0 (free_surface and streamfunction; exact to round-off, "
+        "memory 8 nx^2 ny bytes)",
+        choices=("pcg", "direct"),
+    ),
     "congr_epsilon": Setting(
         1e-12, float, "1", "surface-pressure PCG: relative residual tolerance", low=0.0, high=1e-2
     ),

@@ -24,6 +24,7 @@ from ocean.errors import ModelError, SetupError
 from ocean.kernels import pressure as KP
 
 from .coarse import CoarseCorrection
+from .direct import DirectSolver
 
 
 def split_frame(box):
@@ -59,8 +60,13 @@ class ConjugateGradient:
         shape = model.grid.shape2
         self.rhs, self.r, self.z, self.p, self.ap = (b.zeros(shape) for _ in range(5))
         self.inner_box, self.frame_boxes = split_frame(model.grid.box(k1=1))
-        self.coarse = None
-        if model.settings.congr_coarse_tile > 0:
+        self.coarse = self.direct = None
+        if model.settings.elliptic_solver == "direct":
+            solvable = np.asarray(inv_diag) > 0
+            if unknown is not None:
+                solvable &= np.asarray(unknown, bool)
+            self.direct = DirectSolver(model, coef_e, coef_n, diag, solvable, self.label)
+        elif model.settings.congr_coarse_tile > 0:
             if b.xp is not np:
                 raise SetupError(
                     "congr_coarse_tile > 0 (the PCG coarse correction) runs on host arrays "
@@ -125,8 +131,12 @@ class ConjugateGradient:
         )
 
     def solve(self, rhs, x) -> int:
-        """Solve N x = rhs in place (x holds the first guess); return the iterations."""
+        """Solve N x = rhs in place (x holds the first guess); return the iterations (1
+        for the direct solver)."""
         m = self.model
+        if self.direct is not None:
+            self.direct.solve(rhs, x, m.backend)
+            return 1
         s, b, box = m.settings, m.backend, m.grid.box(k1=1)
         r, z, p, ap = self.r, self.z, self.p, self.ap
         bnorm = math.sqrt(self.dot(rhs, rhs))

@@ -55,6 +55,14 @@ def test_decomposed_run_is_bit_identical(tmp_path, one_rank, setup, ranks, layou
     assert_identical(run(tmp_path, setup, ranks, layout), one_rank[setup])
 
 
+def test_direct_elliptic_solver_is_bit_identical_on_four_ranks(tmp_path):
+    """The direct solver gathers the right-hand side and solves on rank 0: the ACC's
+    streamfunction run is the same on one rank and on 2 x 2 blocks."""
+    direct = [("elliptic_solver", "direct")]
+    one = run(tmp_path, "acc", 1, settings=direct, tag="direct")
+    assert_identical(run(tmp_path, "acc", 4, (2, 2), settings=direct, tag="direct"), one)
+
+
 PROGNOSTIC = ("u", "v", "psi", "streamfunction", "dpsi", "temp", "salt", "rho", "tke", "eke")
 #: diagnosed from the tracers at every level (energy-conserving path): relative to themselves
 FROM_TRACERS = ("Hd", "int_drhodT", "int_drhodS")
