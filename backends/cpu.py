@@ -11,6 +11,7 @@ from .primitives import HostPrimitives
 CELL_TEMPLATE = """\
 import numba
 from numba import prange
+from ocean.backends.assume import index_at_least
 {import_line}
 _body = numba.njit(_kernel_object.py_func, inline="always", nogil=True)
 
@@ -22,7 +23,17 @@ def launch(k0, k1, j0, j1, i0, i1, {args}):
         k = k0 + kj // nj
         j = j0 + kj % nj
         for i in range(i0, i1):
-            _body(k, j, i, {args})
+            _body(k, j, index_at_least(i, {radius}), {args})
+
+
+@numba.njit(parallel=True, cache=True, nogil=True)
+def launch_from_edge(k0, k1, j0, j1, i0, i1, {args}):
+    nj = j1 - j0
+    for kj in prange((k1 - k0) * nj):
+        k = k0 + kj // nj
+        j = j0 + kj % nj
+        for i in range(i0, i1):
+            _body(k, j, index_at_least(i, 0), {args})
 """
 
 COLUMN_TEMPLATE = """\
@@ -51,7 +62,12 @@ class CpuBackend(GeneratedLaunchers, HostPrimitives):
     def launch(self, kn, region, *args):
         """Run ``kn`` on every cell of ``region`` = (k0, k1, j0, j1, i0, i1) or (j0, j1, i0, i1)."""
         self.check_arguments(kn, args)
-        self.launcher(kn)(*region, *args)
+        if kn.column or region[4] >= kn.radius:
+            self.launcher(kn)(*region, *args)
+        elif region[4] >= 0:  # a box at the array's edge (kernels that read only ahead)
+            self.launcher(kn, "launch_from_edge")(*region, *args)
+        else:
+            raise ValueError(f"{kn.name} launched on a box from i = {region[4]} < 0")
 
     def synchronize(self):
         pass

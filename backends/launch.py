@@ -95,14 +95,18 @@ class GeneratedLaunchers:
     def cache_tag(self) -> str:
         return self.name
 
-    def launcher(self, kn):
-        launchers = self.__dict__.setdefault("_launchers", {})
-        fn = launchers.get(kn)
-        if fn is None:
+    def launcher(self, kn, variant="launch"):
+        """The generated function ``variant`` of ``kn``'s launcher module (``launch``; the
+        CPU's cell template also has ``launch_from_edge``)."""
+        modules = self.__dict__.setdefault("_launcher_modules", {})
+        module = modules.get(kn)
+        if module is None:
             template = self.column_template if kn.column else self.cell_template
-            src = template.format(import_line=import_line(kn), args=", ".join(kn.arg_names))
-            fn = launchers[kn] = load_generated(self.cache_tag(), kn, src).launch
-        return fn
+            src = template.format(
+                import_line=import_line(kn), args=", ".join(kn.arg_names), radius=kn.radius
+            )
+            module = modules[kn] = load_generated(self.cache_tag(), kn, src)
+        return getattr(module, variant)
 
     @staticmethod
     def check_arguments(kn, args):

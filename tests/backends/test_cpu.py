@@ -185,3 +185,43 @@ def test_wrong_argument_count_names_the_kernel(cpu):
     z = np.zeros((1, 1, 1))
     with pytest.raises(TypeError, match="cg_direction takes .* got 4 arguments"):
         cpu.launch(KP.cg_direction, (0, 1, 0, 1, 0, 1), z, 1.0, z, z)
+
+
+# -- the launcher's index assumption ------------------------------------------------------
+def operator_by_numpy(p, coef_e, coef_n, fs):
+    """surface_pressure_operator on rows 1..ny-2 and every column, i - 1 wrapping as NumPy
+    (and Numba) index -1: the last column."""
+    west_p, west_c = np.roll(p, 1, axis=-1), np.roll(coef_e, 1, axis=-1)
+    east_p = np.roll(p, -1, axis=-1)
+    out = (
+        coef_e * (p - east_p)
+        + west_c * (p - west_p)
+        + coef_n * (p - np.roll(p, -1, axis=-2))
+        + np.roll(coef_n, 1, axis=-2) * (p - np.roll(p, 1, axis=-2))
+        + fs * p
+    )
+    return out[:, 1:-1, :-1]
+
+
+@pytest.mark.parametrize("i0", [0, 1, 2])
+def test_cell_launch_is_exact_from_any_start_within_the_array(cpu, i0):
+    """A radius-1 kernel (i - 1 and i + 1 read) on boxes from i0 = 1, 2 (the launcher that
+    assumes i >= radius: vectorised) and from i0 = 0 (the one for boxes at the edge, where
+    i - 1 still wraps as NumPy's -1): bit for bit the NumPy stencil."""
+    rng = np.random.default_rng(5)
+    ny, nx = 6, 37  # an odd row: vector body and scalar remainder both run
+    p = rng.normal(size=(1, ny, nx))
+    coef_e, coef_n, fs = (rng.uniform(size=(ny, nx)) for _ in range(3))
+    out = np.full((1, ny, nx), np.nan)
+    cpu.launch(
+        KP.surface_pressure_operator, (0, 1, 1, ny - 1, i0, nx - 1), p, coef_e, coef_n, fs, out
+    )
+    expected = operator_by_numpy(p, coef_e, coef_n, fs)
+    assert np.array_equal(out[:, 1:-1, i0:-1], expected[..., i0:])
+    assert np.isnan(out[:, 1:-1, :i0]).all()  # nothing written outside the box
+
+
+def test_cell_launch_from_a_negative_column_is_refused(cpu):
+    a = np.zeros((1, 4, 4))
+    with pytest.raises(ValueError, match="cg_direction launched on a box from i = -1"):
+        cpu.launch(KP.cg_direction, (0, 1, 0, 4, -1, 4), a, 0.5, a.copy())
