@@ -22,6 +22,7 @@ from .eos import (
     THETA0,
     teos10_derivative_polynomials,
     teos10_pressure_polynomials,
+    teos10_terms_at,
 )
 from .friction import bottom_drag, speed_at_u, speed_at_v
 from .laplacian import friction_fluxes_u, friction_fluxes_v
@@ -45,18 +46,13 @@ def teos10_derivative_quadrature(polynomials, derivatives, p):
     """(int_drhodT, int_drhodS) of TEOS-10 from its N, V polynomials in pressure and their
     derivatives (``eos.teos10_pressure_polynomials``, ``teos10_derivative_polynomials``):
     rho_0/g 1e4 int_0^p rho_X / rho^2 dp', with rho_X / rho^2 = (N_X V - N V_X) / N^2."""
-    n0, n1, n2, v0, v1, v2, v3 = polynomials
-    ns0, ns1, ns2, nt0, nt1, nt2, vs0, vs1, vs2, vs3, vt0, vt1, vt2, vt3 = derivatives
     total_t = 0.0
     total_s = 0.0
     for n in range(8):
         q = 0.5 * p * (GAUSS_NODES[n] + 1.0)
-        numerator = n0 + q * (n1 + q * n2)
-        volume = v0 + q * (v1 + q * (v2 + q * v3))
-        dn_dsa = ns0 + q * (ns1 + q * ns2)
-        dn_dct = nt0 + q * (nt1 + q * nt2)
-        dv_dsa = vs0 + q * (vs1 + q * (vs2 + q * vs3))
-        dv_dct = vt0 + q * (vt1 + q * (vt2 + q * vt3))
+        numerator, volume, dn_dsa, dn_dct, dv_dsa, dv_dct = teos10_terms_at(
+            polynomials, derivatives, q
+        )
         weight = GAUSS_WEIGHTS[n] / (numerator * numerator)
         total_t += weight * (dn_dct * volume - numerator * dv_dct)
         total_s += weight * (dn_dsa * volume - numerator * dv_dsa)

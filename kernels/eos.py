@@ -58,24 +58,9 @@ TEOS10 = (
 @stencil
 def teos10_density(sa, ct, p):
     """In-situ density [kg m-3] of the TEOS-10 48-term expression: N / V, each a polynomial
-    in Theta, S_A, sqrt(S_A) and p (Horner form)."""
-    root_sa = sqrt(sa)
-    numerator = (
-        C01
-        + ct * (C02 + ct * (C03 + C04 * ct))
-        + sa * (C05 + ct * (C06 + C07 * ct) + root_sa * (C08 + ct * (C09 + ct * (C10 + C11 * ct))))
-        + p * (C12 + ct * (C13 + C14 * ct) + sa * (C15 + C16 * ct)
-               + p * (C17 + ct * (C18 + C19 * ct) + C20 * sa))
-    )  # fmt: skip
-    volume = (
-        C21
-        + ct * (C22 + ct * (C23 + ct * (C24 + C25 * ct)))
-        + sa * (C26 + ct * (C27 + ct * (C28 + ct * (C29 + C30 * ct))) + C36 * sa
-                + root_sa * (C31 + ct * (C32 + ct * (C33 + ct * (C34 + C35 * ct)))))
-        + p * (C37 + ct * (C38 + ct * (C39 + C40 * ct)) + sa * (C41 + C42 * ct)
-               + p * (C43 + ct * (C44 + C45 * ct + C46 * sa) + p * (C47 + C48 * ct)))
-    )  # fmt: skip
-    return numerator / volume
+    in Theta, S_A, sqrt(S_A) and p (Horner form, ``teos10_pressure_polynomials``)."""
+    n0, n1, n2, v0, v1, v2, v3 = teos10_pressure_polynomials(sa, ct)
+    return (n0 + p * (n1 + p * n2)) / (v0 + p * (v1 + p * (v2 + p * v3)))
 
 
 @stencil
@@ -143,6 +128,22 @@ def teos10_derivative_polynomials(sa, ct):
 
 
 @stencil
+def teos10_terms_at(polynomials, derivatives, p):
+    """(N, V, dN/dS_A, dN/dTheta, dV/dS_A, dV/dTheta) at pressure p from their polynomials
+    in p (``teos10_pressure_polynomials``, ``teos10_derivative_polynomials``)."""
+    n0, n1, n2, v0, v1, v2, v3 = polynomials
+    ns0, ns1, ns2, nt0, nt1, nt2, vs0, vs1, vs2, vs3, vt0, vt1, vt2, vt3 = derivatives
+    return (
+        n0 + p * (n1 + p * n2),
+        v0 + p * (v1 + p * (v2 + p * v3)),
+        ns0 + p * (ns1 + p * ns2),
+        nt0 + p * (nt1 + p * nt2),
+        vs0 + p * (vs1 + p * (vs2 + p * vs3)),
+        vt0 + p * (vt1 + p * (vt2 + p * vt3)),
+    )
+
+
+@stencil
 def density(eos, temp, salt, p):
     """Density anomaly rho - rho_0 [kg m-3] of equation of state ``eos`` (module docstring)."""
     thetas = temp - THETA0
@@ -184,52 +185,11 @@ def equation_of_state(j, i, eos, temp, salt, maskT, maskW, zt, dzw, grav, rho_0,
 @stencil
 def teos10_density_derivatives(sa, ct, p):
     """(d rho/d S_A, d rho/d Theta) of ``teos10_density`` [kg m-3 per g kg-1, per K] at
-    fixed p: rho = N/V, d rho = (dN - rho dV)/V, the derivatives of N and V written out in
-    Horner form (d/d S_A of S_A^(3/2) B is 3/2 sqrt(S_A) B: finite at S_A = 0)."""
-    root_sa = sqrt(sa)
-    numerator = (
-        C01
-        + ct * (C02 + ct * (C03 + C04 * ct))
-        + sa * (C05 + ct * (C06 + C07 * ct) + root_sa * (C08 + ct * (C09 + ct * (C10 + C11 * ct))))
-        + p * (C12 + ct * (C13 + C14 * ct) + sa * (C15 + C16 * ct)
-               + p * (C17 + ct * (C18 + C19 * ct) + C20 * sa))
-    )  # fmt: skip
-    volume = (
-        C21
-        + ct * (C22 + ct * (C23 + ct * (C24 + C25 * ct)))
-        + sa * (C26 + ct * (C27 + ct * (C28 + ct * (C29 + C30 * ct))) + C36 * sa
-                + root_sa * (C31 + ct * (C32 + ct * (C33 + ct * (C34 + C35 * ct)))))
-        + p * (C37 + ct * (C38 + ct * (C39 + C40 * ct)) + sa * (C41 + C42 * ct)
-               + p * (C43 + ct * (C44 + C45 * ct + C46 * sa) + p * (C47 + C48 * ct)))
-    )  # fmt: skip
-    dn_dct = (
-        C02
-        + ct * (2.0 * C03 + 3.0 * C04 * ct)
-        + sa * (C06 + 2.0 * C07 * ct
-                + root_sa * (C09 + ct * (2.0 * C10 + 3.0 * C11 * ct)))
-        + p * (C13 + 2.0 * C14 * ct + C16 * sa + p * (C18 + 2.0 * C19 * ct))
-    )  # fmt: skip
-    dn_dsa = (
-        C05
-        + ct * (C06 + C07 * ct)
-        + 1.5 * root_sa * (C08 + ct * (C09 + ct * (C10 + C11 * ct)))
-        + p * (C15 + C16 * ct + C20 * p)
-    )  # fmt: skip
-    dv_dct = (
-        C22
-        + ct * (2.0 * C23 + ct * (3.0 * C24 + 4.0 * C25 * ct))
-        + sa * (C27 + ct * (2.0 * C28 + ct * (3.0 * C29 + 4.0 * C30 * ct))
-                + root_sa * (C32 + ct * (2.0 * C33 + ct * (3.0 * C34 + 4.0 * C35 * ct))))
-        + p * (C38 + ct * (2.0 * C39 + 3.0 * C40 * ct) + C42 * sa
-               + p * (C44 + 2.0 * C45 * ct + C46 * sa + C48 * p))
-    )  # fmt: skip
-    dv_dsa = (
-        C26
-        + ct * (C27 + ct * (C28 + ct * (C29 + C30 * ct)))
-        + 2.0 * C36 * sa
-        + 1.5 * root_sa * (C31 + ct * (C32 + ct * (C33 + ct * (C34 + C35 * ct))))
-        + p * (C41 + C42 * ct + C46 * p * ct)
-    )  # fmt: skip
+    fixed p: rho = N/V, d rho = (dN - rho dV)/V, with N, V and their derivatives as
+    polynomials in p (``teos10_pressure_polynomials``, ``teos10_derivative_polynomials``)."""
+    numerator, volume, dn_dsa, dn_dct, dv_dsa, dv_dct = teos10_terms_at(
+        teos10_pressure_polynomials(sa, ct), teos10_derivative_polynomials(sa, ct), p
+    )
     rho = numerator / volume
     return (dn_dsa - rho * dv_dsa) / volume, (dn_dct - rho * dv_dct) / volume
 
