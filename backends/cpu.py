@@ -8,33 +8,32 @@ import numpy as np
 from .launch import GeneratedLaunchers
 from .primitives import HostPrimitives
 
-CELL_TEMPLATE = """\
+#: one cell launcher, NAME, over the box; its index i is assumed >= LOWEST
+CELL_LAUNCHER = """
+@numba.njit(parallel=True, cache=True, nogil=True)
+def NAME(k0, k1, j0, j1, i0, i1, {args}):
+    nj = j1 - j0
+    for kj in prange((k1 - k0) * nj):
+        k = k0 + kj // nj
+        j = j0 + kj % nj
+        for i in range(i0, i1):
+            _body(k, j, index_at_least(i, LOWEST), {args})
+"""
+
+#: the cell launchers of a kernel: ``launch`` for boxes at least its radius from the
+#: array's west edge (``backends/assume.py``), ``launch_from_edge`` for the others
+CELL_TEMPLATE = (
+    """\
 import numba
 from numba import prange
 from ocean.backends.assume import index_at_least
 {import_line}
 _body = numba.njit(_kernel_object.py_func, inline="always", nogil=True)
 
-
-@numba.njit(parallel=True, cache=True, nogil=True)
-def launch(k0, k1, j0, j1, i0, i1, {args}):
-    nj = j1 - j0
-    for kj in prange((k1 - k0) * nj):
-        k = k0 + kj // nj
-        j = j0 + kj % nj
-        for i in range(i0, i1):
-            _body(k, j, index_at_least(i, {radius}), {args})
-
-
-@numba.njit(parallel=True, cache=True, nogil=True)
-def launch_from_edge(k0, k1, j0, j1, i0, i1, {args}):
-    nj = j1 - j0
-    for kj in prange((k1 - k0) * nj):
-        k = k0 + kj // nj
-        j = j0 + kj % nj
-        for i in range(i0, i1):
-            _body(k, j, index_at_least(i, 0), {args})
 """
+    + CELL_LAUNCHER.replace("NAME", "launch").replace("LOWEST", "{radius}")
+    + CELL_LAUNCHER.replace("NAME", "launch_from_edge").replace("LOWEST", "0")
+)
 
 COLUMN_TEMPLATE = """\
 import numba
