@@ -22,8 +22,8 @@ def NAME(k0, k1, j0, j1, i0, i1, {args}):
 
 #: the cell launchers of a kernel: ``launch`` for boxes at least its radius from the
 #: array's west edge (``backends/assume.py``), ``launch_from_edge`` for the others
-CELL_TEMPLATE = (
-    """\
+#: what a cell or sweep launcher module starts with: its imports and the kernel body
+CELL_HEADER = """\
 import numba
 from numba import prange
 from ocean.backends.assume import index_at_least
@@ -31,9 +31,31 @@ from ocean.backends.assume import index_at_least
 _body = numba.njit(_kernel_object.py_func, inline="always", nogil=True)
 
 """
+
+CELL_TEMPLATE = (
+    CELL_HEADER
     + CELL_LAUNCHER.replace("NAME", "launch").replace("LOWEST", "{radius}")
     + CELL_LAUNCHER.replace("NAME", "launch_from_edge").replace("LOWEST", "0")
 )
+
+#: one sweep launcher, NAME: rows j in parallel, within a row the levels in order
+#: (LEVEL_OF_STEP), each level's cells with i innermost (assumed >= LOWEST)
+SWEEP_LAUNCHER = """
+@numba.njit(parallel=True, cache=True, nogil=True)
+def NAME(k0, k1, j0, j1, i0, i1, {args}):
+    for j in prange(j0, j1):
+        for step in range(k1 - k0):
+            k = LEVEL_OF_STEP
+            for i in range(i0, i1):
+                _body(k, j, index_at_least(i, LOWEST), {args})
+"""
+
+#: the sweep launchers of a kernel (``Kernel.sweep``), named as the cell launchers
+SWEEP_TEMPLATE = (
+    CELL_HEADER
+    + SWEEP_LAUNCHER.replace("NAME", "launch").replace("LOWEST", "{radius}")
+    + SWEEP_LAUNCHER.replace("NAME", "launch_from_edge").replace("LOWEST", "0")
+).replace("LEVEL_OF_STEP", "{level_of_step}")
 
 COLUMN_TEMPLATE = """\
 import numba
@@ -57,6 +79,7 @@ class CpuBackend(GeneratedLaunchers, HostPrimitives):
     xp = np
     cell_template = CELL_TEMPLATE
     column_template = COLUMN_TEMPLATE
+    sweep_template = SWEEP_TEMPLATE
 
     def launch(self, kn, region, *args):
         """Run ``kn`` on every cell of ``region`` = (k0, k1, j0, j1, i0, i1) or (j0, j1, i0, i1)."""

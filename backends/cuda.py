@@ -45,6 +45,24 @@ def launch(j0, j1, i0, i1, {args}):
         _body(j, i, {args})
 """
 
+#: a sweep kernel (``Kernel.sweep``): one thread per column visits its levels in order
+SWEEP_TEMPLATE = """\
+from numba import cuda
+{import_line}
+_body = cuda.jit(device=True)(_kernel_object.py_func)
+
+
+@cuda.jit
+def launch(k0, k1, j0, j1, i0, i1, {args}):
+    i, j = cuda.grid(2)
+    i += i0
+    j += j0
+    if i < i1 and j < j1:
+        for step in range(k1 - k0):
+            k = {level_of_step}
+            _body(k, j, i, {args})
+"""
+
 #: threads per block along (x, y, z): x innermost for coalesced access
 CELL_BLOCK = (32, 4, 2)
 COLUMN_BLOCK = (32, 4)
@@ -64,6 +82,7 @@ class CudaBackend(GeneratedLaunchers, HostPrimitives):
     name = "cuda"
     cell_template = CELL_TEMPLATE
     column_template = COLUMN_TEMPLATE
+    sweep_template = SWEEP_TEMPLATE
 
     def __init__(self):
         self.simulated = simulator_enabled()
@@ -101,6 +120,11 @@ class CudaBackend(GeneratedLaunchers, HostPrimitives):
         if kn.column:
             j0, j1, i0, i1 = region
             extent, block = (i1 - i0, j1 - j0), COLUMN_BLOCK
+        elif kn.sweep:
+            k0, k1, j0, j1, i0, i1 = region
+            extent, block = (i1 - i0, j1 - j0), COLUMN_BLOCK
+            if k1 <= k0:
+                return
         else:
             k0, k1, j0, j1, i0, i1 = region
             extent, block = (i1 - i0, j1 - j0, k1 - k0), CELL_BLOCK

@@ -86,11 +86,17 @@ def import_line(kernel) -> str:
     return f"from {kernel.module} import {kernel.name} as _kernel_object\n"
 
 
+#: the level k a sweep launcher visits at its ``step``-th level (``Kernel.sweep``)
+LEVEL_OF_STEP = {1: "k0 + step", -1: "k1 - 1 - step"}
+
+
 class GeneratedLaunchers:
-    """Per-backend cache of launchers made from ``CELL_TEMPLATE``/``COLUMN_TEMPLATE``."""
+    """Per-backend cache of launchers made from ``CELL_TEMPLATE``, ``COLUMN_TEMPLATE`` or
+    ``SWEEP_TEMPLATE``."""
 
     cell_template: str
     column_template: str
+    sweep_template: str
 
     def cache_tag(self) -> str:
         return self.name
@@ -101,10 +107,16 @@ class GeneratedLaunchers:
         modules = self.__dict__.setdefault("_launcher_modules", {})
         module = modules.get(kn)
         if module is None:
-            template = self.column_template if kn.column else self.cell_template
+            if kn.column:
+                template = self.column_template
+            elif kn.sweep:
+                template = self.sweep_template
+            else:
+                template = self.cell_template
             src = template.format(
-                import_line=import_line(kn), args=", ".join(kn.arg_names), radius=kn.radius
-            )
+                import_line=import_line(kn), args=", ".join(kn.arg_names), radius=kn.radius,
+                level_of_step=LEVEL_OF_STEP.get(kn.sweep, ""),
+            )  # fmt: skip
             module = modules[kn] = load_generated(self.cache_tag(), kn, src)
         return getattr(module, variant)
 

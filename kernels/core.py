@@ -41,6 +41,9 @@ class Kernel:
     radius: int
     column: bool
     arg_names: tuple[str, ...] = field(default=())
+    #: the order of a cell kernel's levels within each column: 0 any (in parallel), +1
+    #: bottom to top (k increasing), -1 top to bottom (see :func:`kernel`)
+    sweep: int = 0
 
     @property
     def name(self) -> str:
@@ -63,7 +66,7 @@ class Kernel:
 LAUNCH_BOUNDS = ("k0", "k1", "j0", "j1", "i0", "i1")
 
 
-def _make(func, radius: int, column: bool) -> Kernel:
+def _make(func, radius: int, column: bool, sweep: int = 0) -> Kernel:
     params = list(inspect.signature(func).parameters)
     index = ["j", "i"] if column else ["k", "j", "i"]
     if params[: len(index)] != index:
@@ -77,16 +80,29 @@ def _make(func, radius: int, column: bool) -> Kernel:
             f"kernel {func.__module__}.{func.__name__}: argument names {sorted(reserved)} are "
             f"taken by the launch loop's bounds {LAUNCH_BOUNDS}; rename them"
         )
-    kn = Kernel(func, radius, column, tuple(params[len(index) :]))
+    if sweep not in (-1, 0, 1):
+        raise ValueError(
+            f"kernel {func.__module__}.{func.__name__}: sweep = {sweep!r}; allowed are 0 (any "
+            "order), 1 (k increasing) and -1 (k decreasing)"
+        )
+    kn = Kernel(func, radius, column, tuple(params[len(index) :]), sweep)
     KERNELS[f"{kn.module}.{kn.name}"] = kn
     return kn
 
 
-def kernel(radius: int = 1):
-    """Mark ``f(k, j, i, *args)`` as a cell kernel reading neighbours within ``radius``."""
+def kernel(radius: int = 1, sweep: int = 0):
+    """Mark ``f(k, j, i, *args)`` as a cell kernel reading neighbours within ``radius``.
+
+    ``sweep`` = 1 (-1) visits the levels of each column in order of increasing
+    (decreasing) k, one level of a whole row of columns after the other, so that the body
+    may read what it wrote one level below (above) in its own column: a recurrence in k,
+    such as the sweeps of a tridiagonal solve, with i the innermost loop. On the CPU that
+    loop vectorises and runs many columns' recurrences side by side, where a column
+    kernel runs one column's chain of dependent divisions at a time.
+    """
 
     def wrap(func):
-        return _make(func, radius, column=False)
+        return _make(func, radius, column=False, sweep=sweep)
 
     return wrap
 

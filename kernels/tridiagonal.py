@@ -7,7 +7,7 @@ lives at the W face above level k (delta at the top face is 0), so
     a_k = -delta_{k-1}/dz_k,  c_k = -delta_k/dz_k,  b_k = 1 - a_k - c_k   (a_{k0} = 0).
 """
 
-from .core import stencil
+from .core import kernel, stencil
 
 
 @stencil(inline=False)
@@ -69,3 +69,39 @@ def back_substitute(j, i, k0, nz, work, x):
     """Back substitution on x[k0:nz, j, i] after :func:`eliminate_row` on every row."""
     for k in range(nz - 2, k0 - 1, -1):
         x[k, j, i] -= work[k, j, i] * x[k + 1, j, i]
+
+
+# -- the same solve as two sweeps over rows of columns (``kernel(sweep=...)``) -------------
+@kernel(radius=0, sweep=1)
+def diffusion_eliminate(k, j, i, kbot, dz, delta, rhs, work, x):
+    """Forward elimination, at level k, of the implicit diffusion of :func:`solve_column`,
+    (1 - dt d/dz kappa d/dz) x = rhs, in a sweep up the columns: delta[k] = dt kappa_k /
+    dzw_k [m] on the W face above level k (ignored at the top). Writes the modified upper
+    diagonal to work[k] and the eliminated right-hand side to x[k] (``rhs`` may be ``x``).
+    Levels below a column's deepest wet level kbot - 1, and land columns (kbot = 0), keep
+    their x and work. The arithmetic is :func:`solve_column`'s, bit for bit; the stores
+    are unconditional (their values selected) so that the row loop vectorises."""
+    top = x.shape[0] - 1
+    first = kbot[j, i] - 1
+    wet = first >= 0 and k >= first
+    inner = k > first
+    up = delta[k, j, i] if k < top else 0.0
+    prev = delta[k - 1, j, i] if inner else 0.0
+    a = -prev / dz[k]
+    c = -up / dz[k]
+    b = 1.0 - a - c
+    denom = b - a * work[k - 1, j, i] if inner else b
+    value = (rhs[k, j, i] - a * x[k - 1, j, i]) / denom if inner else rhs[k, j, i] / denom
+    x[k, j, i] = value if wet else x[k, j, i]
+    work[k, j, i] = c / denom if wet else work[k, j, i]
+
+
+@kernel(radius=0, sweep=-1)
+def diffusion_back_substitute(k, j, i, kbot, work, x):
+    """Back substitution x[k] -= work[k] x[k + 1] after :func:`diffusion_eliminate`, in a
+    sweep down the columns from the level below the top to kbot - 1 (the top level and
+    dry levels keep x)."""
+    top = x.shape[0] - 1
+    wet = kbot[j, i] > 0 and kbot[j, i] - 1 <= k < top
+    above = x[min(k + 1, top), j, i]
+    x[k, j, i] = x[k, j, i] - work[k, j, i] * above if wet else x[k, j, i]

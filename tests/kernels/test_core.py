@@ -167,3 +167,37 @@ def test_compiled_column_kernel_equals_python_body():
         for i in range(1, nx - 1):
             KV.vertical_velocity(j, i, *args, python)
     assert_close(compiled, python)
+
+
+@kernel(radius=0, sweep=1)
+def running_sum_up(k, j, i, src, out):
+    """out[k] = src[k] + out[k - 1]: correct only if level k - 1 came first."""
+    out[k, j, i] = src[k, j, i] + (out[k - 1, j, i] if k > 0 else 0.0)
+
+
+@kernel(radius=0, sweep=-1)
+def running_sum_down(k, j, i, src, out):
+    """out[k] = src[k] + out[k + 1]: correct only if level k + 1 came first."""
+    top = src.shape[0] - 1
+    out[k, j, i] = src[k, j, i] + (out[min(k + 1, top), j, i] if k < top else 0.0)
+
+
+@pytest.mark.parametrize("kn, flip", [(running_sum_up, False), (running_sum_down, True)])
+def test_sweep_kernels_visit_levels_in_order(kn, flip):
+    """Running sums through 40 levels, each level read back from the same launch: any
+    other order of the levels leaves stale values in ``out`` (filled with NaN here)."""
+    rng = np.random.default_rng(5)
+    src = rng.integers(-100, 100, size=(40, 3, 17)).astype(float)  # exact sums
+    out = np.full_like(src, np.nan)
+    get_backend("cpu").launch(kn, (0, 40, 0, 3, 0, 17), src, out)
+    expected = np.cumsum(src[::-1], axis=0)[::-1] if flip else np.cumsum(src, axis=0)
+    assert kn.sweep == (-1 if flip else 1)
+    assert np.array_equal(out, expected)
+
+
+def test_sweep_direction_is_checked(registry):
+    with pytest.raises(ValueError, match=r"sweep = 2; allowed are 0 .* 1 .* and -1"):
+
+        @kernel(radius=0, sweep=2)
+        def bad_sweep(k, j, i, a):
+            pass
