@@ -36,7 +36,6 @@ from math import exp
 from .core import column_kernel, kernel, stencil
 from .energy import on_wgrid
 from .eos import density_derivatives
-from .tridiagonal import solve_column
 
 EAST, NORTH, TOP_X, TOP_Y = 0, 1, 2, 3
 #: added to the vertical density gradient in the slope's denominator [kg m-4]
@@ -360,18 +359,13 @@ def isoneutral_update(
     tracer_new[k, j, i] += dt * (lateral + vertical)
 
 
-@column_kernel(radius=0)
-def isoneutral_vertical_step(j, i, diagonal, kbot, dzt, dzw, dt, work, tracer_new):
-    """Backward-Euler diffusion with K_33 = diagonal[2] [m2 s-1] in place on a wet column
-    of tracer_new: (1 - dt d/dz K_33 d/dz) T^{n+1} = T*, no flux through the bottom or the
-    surface."""
-    kb = kbot[j, i]
-    if kb == 0:
-        return
-    nz = tracer_new.shape[0]
-    for k in range(nz - 1):
-        work[k, j, i] = dt / dzw[k] * diagonal[2, k, j, i]
-    solve_column(j, i, kb - 1, nz, dzt, tracer_new, work, tracer_new)
+@kernel(radius=0)
+def isoneutral_vertical_delta(k, j, i, diagonal, dzw, dt, delta):
+    """delta = dt K_33 / dzw [m] on the top face of cell (k, j, i), K_33 = diagonal[2]
+    [m2 s-1]: the implicit part of the vertical isoneutral flux, solved by
+    ``ocean.dynamics.implicit`` (no flux through the surface: 0 at the top)."""
+    top = delta.shape[0] - 1
+    delta[k, j, i] = dt / dzw[k] * diagonal[2, k, j, i] if k < top else 0.0
 
 
 @column_kernel(radius=0)

@@ -17,6 +17,8 @@ from ocean.errors import SetupError
 from ocean.kernels import energy as KEN
 from ocean.kernels import isoneutral as KI
 
+from .implicit import solve_vertical_diffusion
+
 #: the tracers whose mixing changes the potential energy, and their int_drho arrays
 ACTIVE_TRACERS = ("temp", "salt")
 
@@ -49,6 +51,8 @@ class IsoneutralMixing:
         self.slopes, self.tapers = b.zeros((2, 4) + shape), b.zeros((2, 4) + shape)
         self.flat_taper = KI.tapered(0.0, s.iso_slopec, s.iso_dslope)
         self.diagonal = b.zeros((3,) + shape)
+        # dt K_33 / dzw of the implicit vertical solve
+        self.implicit_delta = b.zeros(shape)
         # the isoneutral and the skew fluxes (east, north, top), computed together
         self.fluxes = tuple(b.zeros(shape) for _ in range(3))
         self.skew_fluxes = tuple(b.zeros(shape) for _ in range(3))
@@ -134,9 +138,12 @@ class IsoneutralMixing:
             )  # fmt: skip
             if iso:
                 b.launch(
-                    KI.isoneutral_vertical_step, g.box2(),
-                    self.diagonal, d.kbot, d.dzt, d.dzw, s.dt_tracer, st.column_work, new,
+                    KI.isoneutral_vertical_delta, g.box(),
+                    self.diagonal, d.dzw, s.dt_tracer, self.implicit_delta,
                 )  # fmt: skip
+                solve_vertical_diffusion(
+                    b, g.box2(), d.kbot, d.dzt, self.implicit_delta, new, st.column_work, new
+                )
             if self.energy and name in ACTIVE_TRACERS:
                 self.dissipation(name, iso, fluxes)
 

@@ -12,6 +12,7 @@ import pytest
 from veros_pair import acc_pair, interior, ours_layout, relative_difference
 
 from ocean.backends import get_backend
+from ocean.dynamics.implicit import solve_vertical_diffusion
 from ocean.dynamics.tracers import EOS_TYPES
 from ocean.kernels import energy as KE
 from ocean.kernels import isoneutral as KI
@@ -140,9 +141,13 @@ def our_tracer_step(pair, name, triads, diagonal, int_drho=None, P_diss=None):
             *flux, ours_layout(vs.maskT), vs.dxt, vs.dyt, vs.dzt, vs.cost, s.dt_tracer, new,
         )  # fmt: skip
         if iso:
+            delta = np.zeros(shape)
             backend.launch(
-                KI.isoneutral_vertical_step, grid.box2(),
-                diagonal, ours_layout(vs.kbot), vs.dzt, vs.dzw, s.dt_tracer, np.zeros(shape), new,
+                KI.isoneutral_vertical_delta, grid.box(), diagonal, vs.dzw, s.dt_tracer, delta
+            )
+            solve_vertical_diffusion(
+                backend, grid.box2(), ours_layout(vs.kbot), vs.dzt, delta, new, np.zeros(shape),
+                new,
             )  # fmt: skip
         if int_drho is not None:
             add_dissipation(pair, int_drho, flux, diagonal, new, iso, P_diss)

@@ -10,6 +10,7 @@ import pytest
 from simulator import run_in_simulator
 
 from ocean.backends import get_backend
+from ocean.dynamics.implicit import solve_vertical_diffusion
 from ocean.kernels import isoneutral as KI
 
 NZ, NY, NX = 5, 5, 6
@@ -91,9 +92,14 @@ def random_case(seed=0, backend="cpu"):
         )  # fmt: skip
         if iso:
             out["explicit"] = out["new"].copy()
+            delta = np.zeros(shape)
             b.launch(
-                KI.isoneutral_vertical_step, (2, NY - 2, 2, NX - 2),
-                out["diagonal"], kbot, dzt, dzw, 3600.0, np.zeros(shape), out["new"],
+                KI.isoneutral_vertical_delta, (0, NZ, 2, NY - 2, 2, NX - 2),
+                out["diagonal"], dzw, 3600.0, delta,
+            )  # fmt: skip
+            solve_vertical_diffusion(
+                b, (2, NY - 2, 2, NX - 2), kbot, dzt, delta, out["new"], np.zeros(shape),
+                out["new"],
             )  # fmt: skip
             out["implicit"] = out["new"].copy()
     return c, out
