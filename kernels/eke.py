@@ -17,7 +17,6 @@ Arrays are [k, j, i], k = 0 the deepest level; ``kbot`` is 1-based (0: land).
 from math import pi, sqrt
 
 from .core import column_kernel, kernel, stencil
-from .tke import implicit_energy_column
 
 #: floor of |f| and of beta in the length scales [s-1, m-1 s-1]
 TINY = 1e-16
@@ -52,23 +51,12 @@ def eke_diffusivities(
         K_iso[k, j, i] = K_gm[k, j, i] if isopycnal else K_iso_0
 
 
-@column_kernel(radius=0)
-def eke_vertical_step(
-    j, i, eke, forcing, no_source, no_flux, kappaM, sqrteke, eke_len, maskW, kbot, dzt, dzw,
-    dt, alpha_eke, eke_c_eps, work, eke_new, eke_diss,
-):  # fmt: skip
-    """One implicit step of vertical diffusion (alpha_eke kappaM), dissipation
-    (eke_c_eps sqrt(E^n)/L E^{n+1}) and ``forcing`` [m2 s-3] of E on a wet column, no
-    flux through the bottom or the surface (``no_source``, ``no_flux``: 3-D and 2-D
-    zeros); then eke_diss = eke_c_eps sqrt(E^n)/L maskW E^{n+1} [m2 s-3], the energy
-    handed on."""
-    implicit_energy_column(
-        j, i, eke, forcing, no_source, no_source, no_flux, kappaM, sqrteke, eke_len, kbot,
-        dzt, dzw, dt, alpha_eke, eke_c_eps, work, eke_new,
-    )  # fmt: skip
-    for k in range(eke.shape[0]):
-        rate = eke_c_eps * sqrteke[k, j, i] / eke_len[k, j, i] * maskW[k, j, i]
-        eke_diss[k, j, i] = rate * eke_new[k, j, i]
+@kernel(radius=0)
+def eke_dissipation(k, j, i, sqrteke, eke_len, maskW, eke_c_eps, eke_new, eke_diss):
+    """eke_diss = eke_c_eps sqrt(E^n)/L maskW E^{n+1} [m2 s-3], the energy handed on, after
+    the implicit step of E (``energy_eliminate`` with alpha_eke and eke_c_eps)."""
+    rate = eke_c_eps * sqrteke[k, j, i] / eke_len[k, j, i] * maskW[k, j, i]
+    eke_diss[k, j, i] = rate * eke_new[k, j, i]
 
 
 @stencil

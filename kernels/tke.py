@@ -18,7 +18,6 @@ from math import atan, pi, sqrt
 
 from .core import column_kernel, kernel, stencil
 from .eos import density_derivatives
-from .tridiagonal import back_substitute, eliminate_row
 
 #: floor of N^2, K_diss_v/kappaM and of kappaM in the ratios below [s-2, m2 s-1]
 TINY = 1e-12
@@ -82,66 +81,62 @@ def exchange(kappaM_lower, kappaM_upper, dz, dt, alpha_tke):
     return dt * alpha_tke * 0.5 * (kappaM_lower + kappaM_upper) / dz
 
 
-@stencil(inline=False)
-def implicit_energy_column(
-    j, i, energy, production, transfer, sink, surface_flux, kappaM, sqrt_energy, length,
+@kernel(radius=0, sweep=1)
+def energy_eliminate(
+    k, j, i, energy, production, transfer, sink, surface_flux, kappaM, sqrt_energy, length,
     kbot, dzt, dzw, dt, alpha, c_eps, work, energy_new,
 ):  # fmt: skip
-    """One implicit step of vertical diffusion and dissipation of a W-point energy E
-    [m2 s-2] (TKE or EKE) on a wet column, into ``energy_new``:
+    """Forward elimination, at level k in a sweep up the columns, of one implicit step of
+    vertical diffusion and dissipation of a W-point energy E [m2 s-2] (TKE or EKE) on wet
+    columns, into ``energy_new`` (the back substitution is
+    ``tridiagonal.diffusion_back_substitute``):
 
     (E^{n+1} - E^n)/dt = d/dz(alpha kappaM dE^{n+1}/dz) + forcing
                          - c_eps sqrt(E^n)/L E^{n+1}   (dissipation linearised)
     with forcing = production + transfer - sink [m2 s-3], no flux through the bottom, the
     surface flux [m3 s-3] into the top box (half thickness dzw/2), and
     delta_k = dt alpha (kappaM_k + kappaM_{k+1})/2 / dzt_{k+1} [m] at the T level between
-    W levels k and k+1. ``work`` holds the solve's modified upper diagonal. Land columns
-    keep ``energy_new``.
+    W levels k and k+1. ``work`` gets the modified upper diagonal. Dry levels and land
+    columns keep ``energy_new``; stores are unconditional, their values selected, so that
+    the row loop vectorises.
     """
-    nz = energy.shape[0]
-    k0 = kbot[j, i] - 1
-    if k0 < 0:
-        return
-    for k in range(k0, nz):
-        delta_below = 0.0
-        if k > k0:
-            delta_below = exchange(kappaM[k - 1, j, i], kappaM[k, j, i], dzt[k], dt, alpha)
-        delta_above = 0.0
-        if k < nz - 1:
-            delta_above = exchange(kappaM[k, j, i], kappaM[k + 1, j, i], dzt[k + 1], dt, alpha)
-        thickness = dzw[k] if (k < nz - 1 or k == k0) else 0.5 * dzw[k]
-        lower = -delta_below / thickness
-        upper = -delta_above / thickness
-        diagonal = 1.0 - lower - upper + dt * c_eps * sqrt_energy[k, j, i] / length[k, j, i]
-        forcing = production[k, j, i] + transfer[k, j, i] - sink[k, j, i]
-        rhs = energy[k, j, i] + dt * forcing
-        if k == nz - 1:
-            rhs += dt * surface_flux[j, i] / (0.5 * dzw[nz - 1])
-        eliminate_row(k, k0, j, i, lower, upper, diagonal, rhs, work, energy_new)
-    back_substitute(j, i, k0, nz, work, energy_new)
+    top = energy.shape[0] - 1
+    first = kbot[j, i] - 1
+    wet = first >= 0 and k >= first
+    inner = k > first
+    above = min(k + 1, top)
+    delta_below = (
+        exchange(kappaM[k - 1, j, i], kappaM[k, j, i], dzt[k], dt, alpha) if inner else 0.0
+    )
+    delta_above = exchange(kappaM[k, j, i], kappaM[above, j, i], dzt[above], dt, alpha)
+    delta_above = delta_above if k < top else 0.0
+    thickness = dzw[k] if (k < top or k == first) else 0.5 * dzw[k]
+    lower = -delta_below / thickness
+    upper = -delta_above / thickness
+    diagonal = 1.0 - lower - upper + dt * c_eps * sqrt_energy[k, j, i] / length[k, j, i]
+    forcing = production[k, j, i] + transfer[k, j, i] - sink[k, j, i]
+    rhs = energy[k, j, i] + dt * forcing
+    rhs = rhs + dt * surface_flux[j, i] / (0.5 * dzw[top]) if k == top else rhs
+    pivot = diagonal - lower * work[k - 1, j, i] if inner else diagonal
+    value = rhs - lower * energy_new[k - 1, j, i] if inner else rhs
+    work[k, j, i] = upper / pivot if wet else work[k, j, i]
+    energy_new[k, j, i] = value / pivot if wet else energy_new[k, j, i]
+
+
+@kernel(radius=0)
+def tke_dissipation(k, j, i, c_eps, mxl, sqrttke, tke_new, dissipation):
+    """dissipation = c_eps sqrt(E^n)/L E^{n+1} [m2 s-3] after the implicit step of E."""
+    dissipation[k, j, i] = c_eps / mxl[k, j, i] * sqrttke[k, j, i] * tke_new[k, j, i]
 
 
 @column_kernel(radius=0)
-def tke_vertical_step(
-    j, i, tke, production, transfer, sink, surface_flux, kappaM, sqrttke, mxl, kbot, dzt, dzw, dt,
-    alpha_tke, c_eps, work, tke_new, dissipation, surface_correction,
-):  # fmt: skip
-    """One implicit step of E (:func:`implicit_energy_column` with alpha_tke and c_eps;
-    the forcing is the shear production K_diss_v, the energy handed over by IDEMIX or EKE,
-    minus the buoyancy flux P_diss_v). Afterwards dissipation = c_eps sqrt(E^n)/L E^{n+1}
-    [m2 s-3]; a negative top E is set to 0 and the energy that takes is
-    surface_correction = -E_top dzw/2 / dt [m3 s-3].
-    """
-    nz = tke.shape[0]
-    implicit_energy_column(
-        j, i, tke, production, transfer, sink, surface_flux, kappaM, sqrttke, mxl, kbot, dzt,
-        dzw, dt, alpha_tke, c_eps, work, tke_new,
-    )  # fmt: skip
-    for k in range(nz):
-        dissipation[k, j, i] = c_eps / mxl[k, j, i] * sqrttke[k, j, i] * tke_new[k, j, i]
-    top = tke_new[nz - 1, j, i]
-    surface_correction[j, i] = -top * 0.5 * dzw[nz - 1] / dt if top < 0.0 else 0.0
-    tke_new[nz - 1, j, i] = max(0.0, top)
+def tke_surface_correction(j, i, dzw, dt, tke_new, surface_correction):
+    """A negative top E is set to 0; the energy that takes is surface_correction =
+    -E_top dzw/2 / dt [m3 s-3] (0 where E_top >= 0)."""
+    top = tke_new.shape[0] - 1
+    energy = tke_new[top, j, i]
+    surface_correction[j, i] = -energy * 0.5 * dzw[top] / dt if energy < 0.0 else 0.0
+    tke_new[top, j, i] = max(0.0, energy)
 
 
 @kernel(radius=1)

@@ -17,6 +17,7 @@ import numpy as np
 from ocean.kernels import eke as KEKE
 from ocean.kernels import energy as KEN
 
+from .implicit import solve_energy_step
 from .wgrid import advection_scheme
 
 
@@ -84,8 +85,8 @@ class EddyKineticEnergy:
             )  # fmt: skip
         else:  # as Veros: no transfer is diagnosed, so nothing forces E
             b.fill(st.eke_forcing, 0.0)
-        b.launch(
-            KEKE.eke_vertical_step, g.box2(),
+        eke_vertical_step(
+            b, g.box2(),
             st.eke[tau], st.eke_forcing, self.no_source, self.no_flux, st.kappaM, st.sqrteke,
             st.eke_len, d.maskW, d.kbot, d.dzt, d.dzw, s.dt_tracer, s.alpha_eke, s.eke_c_eps,
             st.column_work, st.eke[taup1], st.eke_diss_iw,
@@ -98,3 +99,21 @@ class EddyKineticEnergy:
         if self.advection:
             advect(st.eke, st.deke, s.enable_eke_superbee_advection)
         m.fill_halo(st.eke[taup1])
+
+
+def eke_vertical_step(
+    backend, columns, eke, forcing, no_source, no_flux, kappaM, sqrteke, eke_len, maskW, kbot,
+    dzt, dzw, dt, alpha_eke, eke_c_eps, work, eke_new, eke_diss,
+):  # fmt: skip
+    """One implicit step of vertical diffusion (alpha_eke kappaM), dissipation
+    (eke_c_eps sqrt(E^n)/L E^{n+1}) and ``forcing`` [m2 s-3] of E on ``columns``, no flux
+    through the bottom or the surface (``no_source``, ``no_flux``: 3-D and 2-D zeros);
+    then eke_diss = eke_c_eps sqrt(E^n)/L maskW E^{n+1} [m2 s-3], the energy handed on."""
+    solve_energy_step(
+        backend, columns, eke, forcing, no_source, no_source, no_flux, kappaM, sqrteke,
+        eke_len, kbot, dzt, dzw, dt, alpha_eke, eke_c_eps, work, eke_new,
+    )  # fmt: skip
+    backend.launch(
+        KEKE.eke_dissipation, (0, eke.shape[-3], *columns),
+        sqrteke, eke_len, maskW, eke_c_eps, eke_new, eke_diss,
+    )  # fmt: skip

@@ -17,6 +17,7 @@ from ocean.kernels import tke as KTKE
 from ocean.kernels import vertical as KV
 from ocean.kernels import wgrid_advection as KW
 
+from .implicit import solve_energy_step
 from .internal_waves import InternalWaves
 from .wgrid import advection_scheme
 
@@ -96,8 +97,8 @@ class VerticalMixing:
             transfer = st.eke_diss_iw if s.enable_eke else m.energy.zero
         m.energy.tke_forcing(transfer)
         zero = m.energy.zero
-        b.launch(
-            KTKE.tke_vertical_step, g.box2(),
+        tke_vertical_step(
+            b, g.box2(),
             st.tke[tau], st.tke_forcing, zero, zero, st.forc_tke_surface, st.kappaM,
             st.sqrttke, st.mxl, d.kbot, d.dzt, d.dzw, s.dt_mom, s.alpha_tke, s.c_eps,
             st.column_work, st.tke[taup1], st.tke_diss, st.tke_surf_corr,
@@ -141,3 +142,23 @@ class VerticalMixing:
             d.cost, d.cosu, s.dt_tracer, superbee, 1.5 + s.AB_eps, 0.5 + s.AB_eps,
             tendency[tau], tendency[st.taum1], energy[st.taup1],
         )  # fmt: skip
+
+
+def tke_vertical_step(
+    backend, columns, tke, production, transfer, sink, surface_flux, kappaM, sqrttke, mxl,
+    kbot, dzt, dzw, dt, alpha_tke, c_eps, work, tke_new, dissipation, surface_correction,
+):  # fmt: skip
+    """One implicit step of E on ``columns`` (``implicit.solve_energy_step`` with alpha_tke
+    and c_eps; the forcing is the shear production K_diss_v, the energy handed over by
+    IDEMIX or EKE, minus the buoyancy flux P_diss_v). Afterwards dissipation = c_eps
+    sqrt(E^n)/L E^{n+1} [m2 s-3]; a negative top E is set to 0 and the energy that takes
+    is surface_correction [m3 s-3] (``tke.tke_surface_correction``)."""
+    solve_energy_step(
+        backend, columns, tke, production, transfer, sink, surface_flux, kappaM, sqrttke, mxl,
+        kbot, dzt, dzw, dt, alpha_tke, c_eps, work, tke_new,
+    )  # fmt: skip
+    nz = tke.shape[-3]
+    backend.launch(
+        KTKE.tke_dissipation, (0, nz, *columns), c_eps, mxl, sqrttke, tke_new, dissipation
+    )
+    backend.launch(KTKE.tke_surface_correction, columns, dzw, dt, tke_new, surface_correction)

@@ -9,6 +9,7 @@ import pytest
 from veros_pair import acc_pair, interior, ours_layout, relative_difference
 
 from ocean.backends import get_backend
+from ocean.dynamics.eddy_energy import eke_vertical_step
 from ocean.kernels import eke as KEKE
 from ocean.kernels import energy as KEN
 
@@ -105,8 +106,8 @@ def test_eke_step(pair):
     forcing = sum(sign * getattr(vs, name) for name, sign in TRANSFERS.items())
     energy = ours_layout(vs.eke[..., vs.tau])
     energy_new, eke_diss = np.zeros(shape), np.zeros(shape)
-    backend.launch(
-        KEKE.eke_vertical_step, grid.box2(),
+    eke_vertical_step(
+        backend, grid.box2(),
         energy, ours_layout(forcing), np.zeros(shape), np.zeros(shape[1:]),
         ours_layout(vs.kappaM), ours_layout(vs.sqrteke), ours_layout(vs.eke_len),
         ours_layout(vs.maskW), ours_layout(vs.kbot), vs.dzt, vs.dzw, s.dt_tracer, s.alpha_eke,

@@ -11,6 +11,7 @@ import pytest
 from veros_pair import acc_pair, interior, ours_layout, relative_difference, tke_only
 
 from ocean.backends import get_backend
+from ocean.dynamics.turbulence import tke_vertical_step
 from ocean.kernels import tke as KTKE
 from ocean.kernels import vertical_friction as KVF
 
@@ -112,8 +113,8 @@ def test_tke_step(pair, lateral_diffusion):
     tke_new, dissipation = np.zeros(shape), np.zeros(shape)
     work, correction = np.zeros(shape), np.zeros(shape[1:])
     backend = get_backend("cpu")
-    backend.launch(
-        KTKE.tke_vertical_step, grid.box2(),
+    tke_vertical_step(
+        backend, grid.box2(),
         tke_now, ours_layout(production), np.zeros(shape), ours_layout(sink),
         ours_layout(vs.forc_tke_surface), ours_layout(vs.kappaM), ours_layout(vs.sqrttke),
         ours_layout(vs.mxl),

@@ -9,7 +9,7 @@ from test_compare_tke import TRANSFERS, random_turbulence
 from veros_pair import acc_pair, interior, ours_layout, relative_difference, tke_only
 
 from ocean.backends import get_backend
-from ocean.kernels import tke as KTKE
+from ocean.dynamics.turbulence import tke_vertical_step
 from ocean.kernels import wgrid_advection as KW
 
 ROUTINE_TOLERANCE = 1e-10
@@ -90,8 +90,8 @@ def test_tke_advection_step(pair, scheme):
     tke_now = ours_layout(vs.tke[..., vs.tau])
     tke_new, scratch = np.zeros(shape), np.zeros(shape)
     dissipation, correction = np.zeros(shape), np.zeros(shape[1:])
-    backend.launch(
-        KTKE.tke_vertical_step, grid.box2(),
+    tke_vertical_step(
+        backend, grid.box2(),
         tke_now, ours_layout(production), np.zeros(shape), ours_layout(sink),
         ours_layout(vs.forc_tke_surface), ours_layout(vs.kappaM), ours_layout(vs.sqrttke),
         ours_layout(vs.mxl),
