@@ -12,7 +12,6 @@ top half box. The dissipation alpha_c max(E^n, 0) E^{n+1} heats nothing: it feed
 from math import acosh, asin, exp, pi, sqrt
 
 from .core import column_kernel, kernel, stencil
-from .tridiagonal import back_substitute, eliminate_row
 
 
 @stencil
@@ -72,46 +71,46 @@ def idemix_parameters(
         alpha_c[k, j, i] = alpha * maskW[k, j, i]
 
 
-@column_kernel(radius=0)
-def idemix_vertical_step(
-    j, i, energy, forcing, forc_iw_bottom, forc_iw_surface, c0, alpha_c, kbot, dzt, dzw,
-    dt, tau_v, work, energy_new, iw_diss,
+@kernel(radius=0, sweep=1)
+def idemix_eliminate(
+    k, j, i, energy, forcing, forc_iw_bottom, forc_iw_surface, c0, alpha_c, kbot, dzt, dzw,
+    dt, tau_v, work, energy_new,
 ):  # fmt: skip
-    """Implicit vertical propagation and dissipation of E_iw over one tracer step:
-    rows a_k = -delta_{k-1} c0_{k-1}/dz_k, c_k = -delta_k c0_{k+1}/dz_k, b_k = 1 +
-    (delta_k + delta_{k-1}) c0_k/dz_k + dt alpha_c max(E^n, 0), with delta_k = dt tau_v
-    (c0_k + c0_{k+1})/2 / dzt_{k+1} [m] and dz the W box (half at the top); the bottom row
-    has no flux below it and gains dt forc_iw_bottom/dzw, the top row dt forc_iw_surface /
-    (dzw/2) (not when it is also the bottom row, as in Veros). iw_diss = alpha_c max(E^n, 0)
-    E^{n+1} [m2 s-3]. ``work`` holds the modified upper diagonal; land keeps ``energy_new``."""
-    nz = energy.shape[0]
-    k0 = kbot[j, i] - 1
-    if k0 >= 0:
-        for k in range(k0, nz):
-            delta_below = 0.0
-            if k > k0:
-                delta_below = dt * tau_v * 0.5 * (c0[k - 1, j, i] + c0[k, j, i]) / dzt[k]
-            delta_above = 0.0
-            if k < nz - 1:
-                delta_above = dt * tau_v * 0.5 * (c0[k, j, i] + c0[k + 1, j, i]) / dzt[k + 1]
-            thickness = dzw[k] if (k < nz - 1 or k == k0) else 0.5 * dzw[k]
-            lower = 0.0
-            if k > k0:
-                lower = -delta_below * c0[k - 1, j, i] / thickness
-            upper = 0.0
-            if k < nz - 1:
-                upper = -delta_above * c0[k + 1, j, i] / thickness
-            diagonal = 1.0 + (delta_above + delta_below) * c0[k, j, i] / thickness
-            diagonal += dt * alpha_c[k, j, i] * max(0.0, energy[k, j, i])
-            rhs = energy[k, j, i] + dt * forcing[k, j, i]
-            if k == k0:
-                rhs += dt * forc_iw_bottom[j, i] / dzw[k]
-            elif k == nz - 1:
-                rhs += dt * forc_iw_surface[j, i] / (0.5 * dzw[k])
-            eliminate_row(k, k0, j, i, lower, upper, diagonal, rhs, work, energy_new)
-        back_substitute(j, i, k0, nz, work, energy_new)
-    for k in range(nz):
-        iw_diss[k, j, i] = alpha_c[k, j, i] * max(0.0, energy[k, j, i]) * energy_new[k, j, i]
+    """Forward elimination, at level k in a sweep up the columns, of the implicit vertical
+    propagation and dissipation of E_iw over one tracer step (the back substitution is
+    ``tridiagonal.diffusion_back_substitute``): rows a_k = -delta_{k-1} c0_{k-1}/dz_k,
+    c_k = -delta_k c0_{k+1}/dz_k, b_k = 1 + (delta_k + delta_{k-1}) c0_k/dz_k + dt alpha_c
+    max(E^n, 0), with delta_k = dt tau_v (c0_k + c0_{k+1})/2 / dzt_{k+1} [m] and dz the W
+    box (half at the top); the bottom row has no flux below it and gains dt
+    forc_iw_bottom/dzw, the top row dt forc_iw_surface / (dzw/2) (not when it is also the
+    bottom row, as in Veros). ``work`` gets the modified upper diagonal; dry levels and
+    land keep ``energy_new`` (stores unconditional, values selected: the row vectorises)."""
+    top = energy.shape[0] - 1
+    first = kbot[j, i] - 1
+    wet = first >= 0 and k >= first
+    inner = k > first
+    above = min(k + 1, top)
+    delta_below = dt * tau_v * 0.5 * (c0[k - 1, j, i] + c0[k, j, i]) / dzt[k] if inner else 0.0
+    delta_above = dt * tau_v * 0.5 * (c0[k, j, i] + c0[above, j, i]) / dzt[above]
+    delta_above = delta_above if k < top else 0.0
+    thickness = dzw[k] if (k < top or k == first) else 0.5 * dzw[k]
+    lower = -delta_below * c0[k - 1, j, i] / thickness if inner else 0.0
+    upper = -delta_above * c0[above, j, i] / thickness if k < top else 0.0
+    diagonal = 1.0 + (delta_above + delta_below) * c0[k, j, i] / thickness
+    diagonal += dt * alpha_c[k, j, i] * max(0.0, energy[k, j, i])
+    rhs = energy[k, j, i] + dt * forcing[k, j, i]
+    surface = rhs + dt * forc_iw_surface[j, i] / (0.5 * dzw[k]) if k == top else rhs
+    rhs = rhs + dt * forc_iw_bottom[j, i] / dzw[k] if k == first else surface
+    pivot = diagonal - lower * work[k - 1, j, i] if inner else diagonal
+    value = rhs - lower * energy_new[k - 1, j, i] if inner else rhs
+    work[k, j, i] = upper / pivot if wet else work[k, j, i]
+    energy_new[k, j, i] = value / pivot if wet else energy_new[k, j, i]
+
+
+@kernel(radius=0)
+def idemix_dissipation(k, j, i, energy, alpha_c, energy_new, iw_diss):
+    """iw_diss = alpha_c max(E^n, 0) E^{n+1} [m2 s-3] after the implicit step of E_iw."""
+    iw_diss[k, j, i] = alpha_c[k, j, i] * max(0.0, energy[k, j, i]) * energy_new[k, j, i]
 
 
 @kernel(radius=1)

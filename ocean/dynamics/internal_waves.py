@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from ocean.errors import SetupError
 from ocean.kernels import idemix as KI
+from ocean.kernels import tridiagonal as KT
 
 from .wgrid import advection_scheme
 
@@ -44,8 +45,8 @@ class InternalWaves:
         st, s, d, b, g = m.state, m.settings, m.dev, m.backend, m.grid
         tau, taup1 = st.tau, st.taup1
         m.energy.wave_forcing(st.eke_diss_iw if s.enable_eke else m.energy.zero)
-        b.launch(
-            KI.idemix_vertical_step, g.box2(),
+        idemix_vertical_step(
+            b, g.box2(),
             st.E_iw[tau], st.iw_forcing, st.forc_iw_bottom, st.forc_iw_surface, st.c0,
             st.alpha_c, d.kbot, d.dzt, d.dzw, s.dt_tracer, s.tau_v, st.column_work,
             st.E_iw[taup1], st.iw_diss,
@@ -59,3 +60,20 @@ class InternalWaves:
         if self.advection:
             advect(st.E_iw, st.dE_iw, s.enable_idemix_superbee_advection)
         m.fill_halo(st.E_iw[taup1])
+
+
+def idemix_vertical_step(
+    backend, columns, energy, forcing, forc_iw_bottom, forc_iw_surface, c0, alpha_c, kbot,
+    dzt, dzw, dt, tau_v, work, energy_new, iw_diss,
+):  # fmt: skip
+    """Implicit vertical propagation and dissipation of E_iw on ``columns`` over one tracer
+    step (``idemix.idemix_eliminate``, then the back substitution), and the dissipation
+    iw_diss = alpha_c max(E^n, 0) E^{n+1} [m2 s-3]."""
+    nz = energy.shape[-3]
+    backend.launch(
+        KI.idemix_eliminate, (0, nz, *columns),
+        energy, forcing, forc_iw_bottom, forc_iw_surface, c0, alpha_c, kbot, dzt, dzw, dt,
+        tau_v, work, energy_new,
+    )  # fmt: skip
+    backend.launch(KT.diffusion_back_substitute, (0, nz - 1, *columns), kbot, work, energy_new)
+    backend.launch(KI.idemix_dissipation, (0, nz, *columns), energy, alpha_c, energy_new, iw_diss)

@@ -14,12 +14,12 @@ import pytest
 from veros_pair import acc_pair, interior, ours_layout, relative_difference
 
 from ocean.backends import get_backend
+from ocean.dynamics.internal_waves import idemix_vertical_step
 from ocean.dynamics.tracers import EOS_TYPES, VEROS_TYPES
+from ocean.dynamics.turbulence import tke_vertical_step
 from ocean.kernels import advection as KA
 from ocean.kernels import energy as KEN
 from ocean.kernels import enthalpy as KH
-from ocean.kernels import idemix as KI
-from ocean.kernels import tke as KTKE
 
 ROUTINE_TOLERANCE = 1e-10
 
@@ -258,8 +258,8 @@ def test_tke_forcing(pair, idemix, store_bottom):
         transfer, ours(pair, vs.K_diss_bot), bottom, forcing,
     )  # fmt: skip
     zero = np.zeros(shape)
-    backend.launch(
-        KTKE.tke_vertical_step, grid.box2(),
+    tke_vertical_step(
+        backend, grid.box2(),
         ours(pair, vs.tke[..., vs.tau]), forcing, zero, zero, ours(pair, vs.forc_tke_surface),
         ours(pair, vs.kappaM), ours(pair, vs.sqrttke), ours(pair, vs.mxl), ours(pair, vs.kbot),
         vs.dzt, vs.dzw, s.dt_mom, s.alpha_tke, s.c_eps, work, tke_new, diss, correction,
@@ -307,8 +307,8 @@ def test_idemix_forcing(pair, placement, store_bottom):
         ours(pair, vs.eke_diss_iw), code, 0.2, ours(pair, vs.K_diss_bot), not store_bottom,
         ours(pair, vs.maskW), ours(pair, vs.kbot), vs.dzw, forcing,
     )  # fmt: skip
-    backend.launch(
-        KI.idemix_vertical_step, grid.box2(),
+    idemix_vertical_step(
+        backend, grid.box2(),
         ours(pair, vs.E_iw[..., vs.tau]), forcing, ours(pair, vs.forc_iw_bottom),
         ours(pair, vs.forc_iw_surface), ours(pair, vs.c0), ours(pair, vs.alpha_c),
         ours(pair, vs.kbot), vs.dzt, vs.dzw, s.dt_tracer, s.tau_v, work, energy_new, iw_diss,

@@ -8,6 +8,7 @@ import pytest
 from veros_pair import acc_pair, interior, ours_layout, relative_difference, tke_only
 
 from ocean.backends import get_backend
+from ocean.dynamics.internal_waves import idemix_vertical_step
 from ocean.kernels import idemix as KI
 
 ROUTINE_TOLERANCE = 1e-10
@@ -91,8 +92,8 @@ def test_idemix_step(pair, lateral):
     energy = ours_layout(vs.E_iw[..., vs.tau])
     energy_new, work, iw_diss = np.zeros(shape), np.zeros(shape), np.zeros(shape)
     c0, v0, alpha_c = (ours_layout(getattr(vs, n)) for n in ("c0", "v0", "alpha_c"))
-    backend.launch(
-        KI.idemix_vertical_step, grid.box2(),
+    idemix_vertical_step(
+        backend, grid.box2(),
         energy, ours_layout(forcing), ours_layout(vs.forc_iw_bottom),
         ours_layout(vs.forc_iw_surface), c0, alpha_c, ours_layout(vs.kbot), vs.dzt, vs.dzw,
         s.dt_tracer, s.tau_v, work, energy_new, iw_diss,

@@ -8,6 +8,7 @@ import pytest
 from simulator import run_in_simulator
 
 from ocean.backends import get_backend
+from ocean.dynamics.internal_waves import idemix_vertical_step
 from ocean.kernels import idemix as KI
 
 NZ, NY, NX = 10, 3, 4
@@ -29,7 +30,7 @@ def vertical_step(kbot, alpha_scale, seed=0, backend="cpu"):
         "dt": 43200.0, "tau_v": 2 * 86400.0, "work": np.zeros(shape),
         "energy_new": np.full(shape, -5.0), "iw_diss": np.zeros(shape),
     }  # fmt: skip
-    get_backend(backend).launch(KI.idemix_vertical_step, (0, NY, 0, NX), *given.values())
+    idemix_vertical_step(get_backend(backend), (0, NY, 0, NX), *given.values())
     return given
 
 
