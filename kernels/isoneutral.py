@@ -33,7 +33,7 @@ and tapers, :func:`isoneutral_tensor_top` gathers the top faces' triads from the
 
 from math import exp
 
-from .core import column_kernel, kernel, stencil
+from .core import kernel, stencil
 from .energy import on_wgrid
 from .eos import density_derivatives
 
@@ -368,24 +368,22 @@ def isoneutral_vertical_delta(k, j, i, diagonal, dzw, dt, delta):
     delta[k, j, i] = dt / dzw[k] * diagonal[2, k, j, i] if k < top else 0.0
 
 
-@column_kernel(radius=0)
+@kernel(radius=0)
 def isoneutral_dissipation(
-    j, i, int_drho, lateral, flux_top, diagonal, tracer_new, iso, kbot, maskW, dzw, grav,
+    k, j, i, int_drho, lateral, flux_top, diagonal, tracer_new, iso, kbot, maskW, dzw, grav,
     rho_0, P_diss,
 ):  # fmt: skip
     """Adds to P_diss [m2 s-3] (W points) the potential energy the resolved flow loses to
     one pass of :func:`isoneutral_fluxes` of temperature or salinity: the lateral part
-    (``lateral``, from ``energy.lateral_flux_dissipation``) on the W grid, and
-    -g/rho_0 d(int_drho)/dz times the vertical flux: the explicit one, plus (``iso``)
-    the implicit K_33 dT/dz of the new tracer."""
-    nz = int_drho.shape[0]
-    k0 = kbot[j, i] - 1
-    for k in range(nz):
-        P_diss[k, j, i] += on_wgrid(lateral, k, j, i, k0, dzw)
-    for k in range(nz - 1):
-        gradient = (-int_drho[k + 1, j, i] + int_drho[k, j, i]) / dzw[k]
-        flux = flux_top[k, j, i] * maskW[k, j, i]
-        if iso:
-            implicit = (tracer_new[k + 1, j, i] - tracer_new[k, j, i]) / dzw[k]
-            flux += diagonal[2, k, j, i] * implicit * maskW[k, j, i]
-        P_diss[k, j, i] += -grav / rho_0 * gradient * flux
+    (``lateral``, from ``energy.lateral_flux_dissipation``) on the W grid, and below the
+    top -g/rho_0 d(int_drho)/dz times the vertical flux: the explicit one, plus (``iso``)
+    the implicit K_33 dT/dz of the new tracer. One store, its value selected, so that the
+    cell loop vectorises."""
+    top = int_drho.shape[0] - 1
+    above = min(k + 1, top)
+    gradient = (-int_drho[above, j, i] + int_drho[k, j, i]) / dzw[k]
+    flux = flux_top[k, j, i] * maskW[k, j, i]
+    implicit = (tracer_new[above, j, i] - tracer_new[k, j, i]) / dzw[k]
+    flux = flux + diagonal[2, k, j, i] * implicit * maskW[k, j, i] if iso else flux
+    value = P_diss[k, j, i] + on_wgrid(lateral, k, j, i, kbot[j, i] - 1, dzw)
+    P_diss[k, j, i] = value + -grav / rho_0 * gradient * flux if k < top else value

@@ -27,30 +27,26 @@ def lateral_velocity_w(k, j, i, vel, mask, dzt, dzw):
     return here + above + below_bottom
 
 
-@column_kernel(radius=1)
-def velocity_on_wgrid(j, i, u, v, maskU, maskV, maskW, dzt, dzw, u_wgrid, v_wgrid):
-    """u_wgrid, v_wgrid [m s-1] on the east and north W faces of column (j, i) (module
-    docstring); the level below a dry face hands its velocity to the level above."""
-    nz = u.shape[0]
-    for k in range(nz):
-        east, north = 1.0, 1.0
-        if k < nz - 1:
-            east = maskW[k, j, i] * maskW[k, j, i + 1]
-            north = maskW[k, j, i] * maskW[k, j + 1, i]
-        u_here = lateral_velocity_w(k, j, i, u, maskU, dzt, dzw)
-        v_here = lateral_velocity_w(k, j, i, v, maskV, dzt, dzw)
-        if k > 0:
-            below_east = maskW[k - 1, j, i] * maskW[k - 1, j, i + 1]
-            below_north = maskW[k - 1, j, i] * maskW[k - 1, j + 1, i]
-            handed = dzw[k - 1] / dzw[k]
-            u_below = lateral_velocity_w(k - 1, j, i, u, maskU, dzt, dzw)
-            v_below = lateral_velocity_w(k - 1, j, i, v, maskV, dzt, dzw)
-            u_here += u_below * handed * (1.0 - below_east)
-            v_here += v_below * handed * (1.0 - below_north)
-        u_here *= east
-        v_here *= north
-        u_wgrid[k, j, i] = u_here
-        v_wgrid[k, j, i] = v_here
+@kernel(radius=1)
+def velocity_on_wgrid(k, j, i, u, v, maskU, maskV, maskW, dzt, dzw, u_wgrid, v_wgrid):
+    """u_wgrid, v_wgrid [m s-1] on the east and north W faces of cell (k, j, i) (module
+    docstring); the level below a dry face hands its velocity to the level above. Values
+    selected, not branched on, so that the cell loop vectorises."""
+    top = u.shape[0] - 1
+    east = maskW[k, j, i] * maskW[k, j, i + 1] if k < top else 1.0
+    north = maskW[k, j, i] * maskW[k, j + 1, i] if k < top else 1.0
+    u_here = lateral_velocity_w(k, j, i, u, maskU, dzt, dzw)
+    v_here = lateral_velocity_w(k, j, i, v, maskV, dzt, dzw)
+    below = max(k - 1, 0)
+    below_east = maskW[below, j, i] * maskW[below, j, i + 1]
+    below_north = maskW[below, j, i] * maskW[below, j + 1, i]
+    handed = dzw[below] / dzw[k]
+    u_below = lateral_velocity_w(below, j, i, u, maskU, dzt, dzw)
+    v_below = lateral_velocity_w(below, j, i, v, maskV, dzt, dzw)
+    u_here = u_here + u_below * handed * (1.0 - below_east) if k > 0 else u_here
+    v_here = v_here + v_below * handed * (1.0 - below_north) if k > 0 else v_here
+    u_wgrid[k, j, i] = u_here * east
+    v_wgrid[k, j, i] = v_here * north
 
 
 @column_kernel(radius=1)

@@ -162,7 +162,7 @@ class IsoneutralMixing:
             s.rho_0, self.lateral_dissipation,
         )  # fmt: skip
         b.launch(
-            KI.isoneutral_dissipation, g.box2(),
+            KI.isoneutral_dissipation, g.box(),
             int_drho, self.lateral_dissipation, fluxes[2], self.diagonal,
             st.arrays[name][st.taup1], iso, d.kbot, d.maskW, d.dzw, s.grav, s.rho_0,
             st.P_diss_iso if iso else st.P_diss_skew,

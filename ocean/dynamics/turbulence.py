@@ -121,7 +121,7 @@ class VerticalMixing:
         if "u_wgrid" not in st.arrays:
             return
         b.launch(
-            KW.velocity_on_wgrid, g.box2(1),
+            KW.velocity_on_wgrid, g.box(1),
             st.u[st.tau], st.v[st.tau], d.maskU, d.maskV, d.maskW, d.dzt, d.dzw, st.u_wgrid,
             st.v_wgrid,
         )  # fmt: skip

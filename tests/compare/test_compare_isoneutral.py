@@ -164,7 +164,7 @@ def add_dissipation(pair, int_drho, fluxes, diagonal, new, iso, P_diss):
         int_drho, fluxes[0], fluxes[1], vs.dxt, vs.dyt, vs.cost, s.grav, s.rho_0, lateral,
     )  # fmt: skip
     backend.launch(
-        KI.isoneutral_dissipation, grid.box2(),
+        KI.isoneutral_dissipation, grid.box(),
         int_drho, lateral, fluxes[2], diagonal, new, iso, ours_layout(vs.kbot),
         ours_layout(vs.maskW), vs.dzw, s.grav, s.rho_0, P_diss["iso" if iso else "skew"],
     )  # fmt: skip

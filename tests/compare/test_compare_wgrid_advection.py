@@ -41,7 +41,7 @@ def our_wgrid_velocities(pair):
     u_w, v_w, w_w = np.zeros(shape), np.zeros(shape), np.zeros(shape)
     backend = get_backend("cpu")
     backend.launch(
-        KW.velocity_on_wgrid, grid.box2(1),
+        KW.velocity_on_wgrid, grid.box(1),
         ours_layout(vs.u[..., vs.tau]), ours_layout(vs.v[..., vs.tau]),
         ours_layout(vs.maskU), ours_layout(vs.maskV), ours_layout(vs.maskW), vs.dzt, vs.dzw,
         u_w, v_w,

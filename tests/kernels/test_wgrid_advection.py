@@ -46,7 +46,7 @@ def advect(superbee, seed, backend="cpu"):
         periodic(a)
     b = get_backend(backend)
     u_w, v_w, w_w = np.zeros(shape), np.zeros(shape), np.zeros(shape)
-    b.launch(KW.velocity_on_wgrid, (H - 1, H + NY + 1, H - 1, H + NX + 1),
+    b.launch(KW.velocity_on_wgrid, (0, NZ, H - 1, H + NY + 1, H - 1, H + NX + 1),
              u, v, mask_u, mask_v, mask_w, dzt, dzw, u_w, v_w)  # fmt: skip
     b.launch(KW.vertical_velocity_on_wgrid, (H, H + NY, H, H + NX),
              u_w, v_w, dxt, dyt, dzw, cost, cost, w_w)  # fmt: skip
