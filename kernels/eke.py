@@ -23,32 +23,36 @@ TINY = 1e-16
 
 
 @column_kernel(radius=0)
-def eke_diffusivities(
-    j, i, eke, nsqr, maskW, dzw, coriolis_t, beta, eke_lmin, eke_cross, eke_crhin, eke_c_k,
-    eke_k_max, isopycnal, K_iso_0, L_rossby, L_rhines, sqrteke, eke_len, K_gm, K_iso,
-):  # fmt: skip
-    """Length scales and diffusivities of one column from E and N^2 at tau.
-
-    The first baroclinic gravity-wave speed c = sum_k sqrt(max(N^2, 0)) dzw maskW / pi
-    [m s-1] gives L_Rossby = min(c / |f|, sqrt(c / (2 beta))) (mid-latitude and
-    equatorial radii); L_Rhines = sqrt(sqrt(E) / beta); then L, K_gm and K_iso
-    (= K_gm if ``isopycnal``, else K_iso_0) [m2 s-1] at every level.
-    """
-    nz = eke.shape[0]
+def eke_rossby_radius(j, i, nsqr, maskW, dzw, coriolis_t, beta, L_rossby):
+    """L_Rossby = min(c / |f|, sqrt(c / (2 beta))) [m] of column (j, i) (mid-latitude and
+    equatorial radii) from the first baroclinic gravity-wave speed c = sum_k
+    sqrt(max(N^2, 0)) dzw maskW / pi [m s-1]."""
     speed = 0.0
-    for k in range(nz):
+    for k in range(nsqr.shape[0]):
         speed += sqrt(max(0.0, nsqr[k, j, i])) * dzw[k] * maskW[k, j, i] / pi
     L_rossby[j, i] = min(
         speed / max(abs(coriolis_t[j, i]), TINY), sqrt(speed / max(2.0 * beta[j, i], TINY))
     )
-    for k in range(nz):
-        root = sqrt(max(0.0, eke[k, j, i]))
-        sqrteke[k, j, i] = root
-        L_rhines[k, j, i] = sqrt(root / max(beta[j, i], TINY))
-        length = max(eke_lmin, min(eke_cross * L_rossby[j, i], eke_crhin * L_rhines[k, j, i]))
-        eke_len[k, j, i] = length
-        K_gm[k, j, i] = min(eke_k_max, eke_c_k * length * root)
-        K_iso[k, j, i] = K_gm[k, j, i] if isopycnal else K_iso_0
+
+
+@kernel(radius=0)
+def eke_diffusivities(
+    k, j, i, eke, beta, eke_lmin, eke_cross, eke_crhin, eke_c_k, eke_k_max, isopycnal,
+    K_iso_0, L_rossby, L_rhines, sqrteke, eke_len, K_gm, K_iso,
+):  # fmt: skip
+    """Length scales and diffusivities at W point (k, j, i) from E at tau and the column's
+    L_Rossby (:func:`eke_rossby_radius`): L_Rhines = sqrt(sqrt(E) / beta), L = max(eke_lmin,
+    min(eke_cross L_Rossby, eke_crhin L_Rhines)) [m], K_gm = min(eke_k_max, eke_c_k L
+    sqrt(E)) and K_iso (= K_gm if ``isopycnal``, else K_iso_0) [m2 s-1]."""
+    root = sqrt(max(0.0, eke[k, j, i]))
+    sqrteke[k, j, i] = root
+    rhines = sqrt(root / max(beta[j, i], TINY))
+    L_rhines[k, j, i] = rhines
+    length = max(eke_lmin, min(eke_cross * L_rossby[j, i], eke_crhin * rhines))
+    eke_len[k, j, i] = length
+    diffusivity = min(eke_k_max, eke_c_k * length * root)
+    K_gm[k, j, i] = diffusivity
+    K_iso[k, j, i] = diffusivity if isopycnal else K_iso_0
 
 
 @kernel(radius=0)

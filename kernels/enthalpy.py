@@ -176,44 +176,41 @@ def spread_dissipation(k, j, i, active, mean, P_diss_adv):
     P_diss_adv[k, j, i] = mean * active[k, j, i]
 
 
-@column_kernel(radius=0)
+@kernel(radius=0)
 def vertical_mixing_dissipation(
-    j, i, kappaH, nsqr, temp, salt, int_drhodT, int_drhodS, maskW, dzw, temp_now, temp_rate,
-    temp_target, temp_flux, salt_now, salt_rate, salt_target, salt_flux, grav, rho_0,
-    P_diss_v, P_diss_nonlin,
+    k, j, i, kappaH, nsqr, temp, salt, int_drhodT, int_drhodS, maskW, dzw, temp_now,
+    temp_rate, temp_target, temp_flux, salt_now, salt_rate, salt_target, salt_flux, grav,
+    rho_0, P_diss_v, P_diss_nonlin,
 ):  # fmt: skip
-    """Veros's diag_P_diss_v on the energy-conserving path [m2 s-3], from the new T, S and
-    their integrals: below the top, the dissipation of vertical mixing
-    D = -g/rho_0 sum_X (int_X,k - int_X,k+1)/dzw kappaH (X_k+1 - X_k)/dzw maskW
+    """Veros's diag_P_diss_v on the energy-conserving path [m2 s-3] at W point (k, j, i),
+    from the new T, S and their integrals: below the top, the dissipation of vertical
+    mixing D = -g/rho_0 sum_X (int_X,k - int_X,k+1)/dzw kappaH (X_k+1 - X_k)/dzw maskW
     is split into P_diss_v = kappaH N^2 and P_diss_nonlin = D - kappaH N^2; at the top,
     P_diss_v = -g/rho_0 sum_X 2 int_X/dzw Q_X maskW with the surface fluxes Q_X (as
-    ``tke.buoyancy_flux``) and P_diss_nonlin = 0."""
-    nz = kappaH.shape[0]
+    ``tke.buoyancy_flux``) and P_diss_nonlin = 0. Both forms are evaluated and one
+    selected, so that the cell loop has no branch."""
+    top = kappaH.shape[0] - 1
+    above = min(k + 1, top)
     scale = grav / rho_0
-    for k in range(nz - 1):
-        mixing = kappaH[k, j, i] / dzw[k] * maskW[k, j, i] / dzw[k]
-        full = (
-            -scale
-            * (int_drhodT[k, j, i] - int_drhodT[k + 1, j, i])
-            * mixing
-            * (temp[k + 1, j, i] - temp[k, j, i])
-        )
-        full -= (
-            scale
-            * (int_drhodS[k, j, i] - int_drhodS[k + 1, j, i])
-            * mixing
-            * (salt[k + 1, j, i] - salt[k, j, i])
-        )
-        buoyancy = kappaH[k, j, i] * nsqr[k, j, i]
-        P_diss_nonlin[k, j, i] = full - buoyancy
-        P_diss_v[k, j, i] = buoyancy
-    top = nz - 1
+    mixing = kappaH[k, j, i] / dzw[k] * maskW[k, j, i] / dzw[k]
+    full = (
+        -scale
+        * (int_drhodT[k, j, i] - int_drhodT[above, j, i])
+        * mixing
+        * (temp[above, j, i] - temp[k, j, i])
+    )
+    full -= (
+        scale
+        * (int_drhodS[k, j, i] - int_drhodS[above, j, i])
+        * mixing
+        * (salt[above, j, i] - salt[k, j, i])
+    )
+    buoyancy = kappaH[k, j, i] * nsqr[k, j, i]
     heat = surface_flux_of(temp_rate[j, i], temp_target[j, i], temp_flux[j, i], temp_now[top, j, i])
     fresh = surface_flux_of(
         salt_rate[j, i], salt_target[j, i], salt_flux[j, i], salt_now[top, j, i]
     )
     weight = 2.0 / dzw[top] * maskW[top, j, i]
-    P_diss_v[top, j, i] = (
-        -scale * weight * (int_drhodT[top, j, i] * heat + int_drhodS[top, j, i] * fresh)
-    )
-    P_diss_nonlin[top, j, i] = 0.0
+    surface = -scale * weight * (int_drhodT[top, j, i] * heat + int_drhodS[top, j, i] * fresh)
+    P_diss_nonlin[k, j, i] = full - buoyancy if k < top else 0.0
+    P_diss_v[k, j, i] = buoyancy if k < top else surface

@@ -168,25 +168,27 @@ def shear_dissipation(k, j, i, j2, i2, vel, vel_mix, kappaM, mask, dzw, dt):
     return (vel[k + 1, j, i] - vel[k, j, i]) * stress / dzw[k]
 
 
-@column_kernel(radius=1)
+@kernel(radius=1)
 def vertical_friction_dissipation(
-    j, i, u, v, du_mix, dv_mix, kappaM, maskU, maskV, dzw, dxt, dxu, area_t, area_v, dt,
+    k, j, i, u, v, du_mix, dv_mix, kappaM, maskU, maskV, dzw, dxt, dxu, area_t, area_v, dt,
     K_diss_v,
 ):  # fmt: skip
-    """K_diss_v [m2 s-3] at W points: the dissipation of ``shear_dissipation`` on the U
-    faces east and west averaged to the T column with weights dxu/(2 dxt), plus the V faces
-    north and south with weights area_v/(2 area_t); 0 at the top. ``du_mix`` must hold the
-    implicit vertical friction alone, on the faces west and south of the box too."""
-    nz = u.shape[0]
-    for k in range(nz - 1):
-        east = shear_dissipation(k, j, i, j, i + 1, u, du_mix, kappaM, maskU, dzw, dt)
-        west = shear_dissipation(k, j, i - 1, j, i, u, du_mix, kappaM, maskU, dzw, dt)
-        north = shear_dissipation(k, j, i, j + 1, i, v, dv_mix, kappaM, maskV, dzw, dt)
-        south = shear_dissipation(k, j - 1, i, j, i, v, dv_mix, kappaM, maskV, dzw, dt)
-        K_diss_v[k, j, i] = (dxu[i] * east + dxu[i - 1] * west) / (2.0 * dxt[i]) + (
-            area_v[j, i] * north + area_v[j - 1, i] * south
-        ) / (2.0 * area_t[j, i])
-    K_diss_v[nz - 1, j, i] = 0.0
+    """K_diss_v [m2 s-3] at W point (k, j, i): the dissipation of ``shear_dissipation`` on
+    the U faces east and west averaged to the T column with weights dxu/(2 dxt), plus the V
+    faces north and south with weights area_v/(2 area_t); 0 at the top (where the level
+    below is evaluated and discarded: a select, not a branch, so the cell loop
+    vectorises). ``du_mix`` must hold the implicit vertical friction alone, on the faces
+    west and south of the box too."""
+    top = u.shape[0] - 1
+    level = min(k, top - 1)
+    east = shear_dissipation(level, j, i, j, i + 1, u, du_mix, kappaM, maskU, dzw, dt)
+    west = shear_dissipation(level, j, i - 1, j, i, u, du_mix, kappaM, maskU, dzw, dt)
+    north = shear_dissipation(level, j, i, j + 1, i, v, dv_mix, kappaM, maskV, dzw, dt)
+    south = shear_dissipation(level, j - 1, i, j, i, v, dv_mix, kappaM, maskV, dzw, dt)
+    value = (dxu[i] * east + dxu[i - 1] * west) / (2.0 * dxt[i]) + (
+        area_v[j, i] * north + area_v[j - 1, i] * south
+    ) / (2.0 * area_t[j, i])
+    K_diss_v[k, j, i] = value if k < top else 0.0
 
 
 @stencil

@@ -63,11 +63,14 @@ class EddyKineticEnergy:
         m = self.model
         st, s, d, g = m.state, m.settings, m.dev, m.grid
         m.backend.launch(
-            KEKE.eke_diffusivities, g.box2(g.h),
-            st.eke[st.tau], st.Nsqr[st.tau], d.maskW, d.dzw, d.coriolis_t, self.beta,
-            s.eke_lmin, s.eke_cross, s.eke_crhin, s.eke_c_k, s.eke_k_max,
-            s.enable_eke_isopycnal_diffusion, s.K_iso_0, st.L_rossby, st.L_rhines,
-            st.sqrteke, st.eke_len, st.K_gm, st.K_iso,
+            KEKE.eke_rossby_radius, g.box2(g.h),
+            st.Nsqr[st.tau], d.maskW, d.dzw, d.coriolis_t, self.beta, st.L_rossby,
+        )  # fmt: skip
+        m.backend.launch(
+            KEKE.eke_diffusivities, g.box(g.h),
+            st.eke[st.tau], self.beta, s.eke_lmin, s.eke_cross, s.eke_crhin, s.eke_c_k,
+            s.eke_k_max, s.enable_eke_isopycnal_diffusion, s.K_iso_0, st.L_rossby,
+            st.L_rhines, st.sqrteke, st.eke_len, st.K_gm, st.K_iso,
         )  # fmt: skip
 
     def integrate(self, advect):

@@ -127,7 +127,7 @@ class EnergyTransfers:
         )  # fmt: skip
         if self.on:
             b.launch(
-                KH.vertical_mixing_dissipation, g.box2(),
+                KH.vertical_mixing_dissipation, g.box(),
                 st.kappaH, st.Nsqr[taup1], st.temp[taup1], st.salt[taup1],
                 st.int_drhodT[taup1], st.int_drhodS[taup1], d.maskW, d.dzw, *forcing,
                 s.grav, s.rho_0, st.P_diss_v, st.P_diss_nonlin,

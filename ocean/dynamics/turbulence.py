@@ -76,7 +76,7 @@ class VerticalMixing:
         st, s, d = m.state, m.settings, m.dev
         tau = st.tau
         m.backend.launch(
-            KTKE.vertical_friction_dissipation, m.grid.box2(),
+            KTKE.vertical_friction_dissipation, m.grid.box(),
             st.u[tau], st.v[tau], st.du_mix, st.dv_mix, st.kappaM, d.maskU, d.maskV, d.dzw,
             d.dxt, d.dxu, d.area_t, d.area_v, s.dt_mom, st.K_diss_v,
         )  # fmt: skip

@@ -54,13 +54,17 @@ def our_diffusivities(pair, isopycnal):
     shape = vs.eke.shape[:3][::-1]
     out = {name: np.zeros(shape) for name in ("L_rhines", "sqrteke", "eke_len", "K_gm", "K_iso")}
     out["L_rossby"] = np.zeros(shape[1:])
-    get_backend("cpu").launch(
-        KEKE.eke_diffusivities, pair.ours.grid.box2(),
-        ours_layout(vs.eke[..., vs.tau]), ours_layout(vs.Nsqr[..., vs.tau]),
-        ours_layout(vs.maskW), vs.dzw, ours_layout(vs.coriolis_t), ours_layout(vs.beta),
-        s.eke_lmin, s.eke_cross, s.eke_crhin, s.eke_c_k, s.eke_k_max, isopycnal, s.K_iso_0,
-        out["L_rossby"], out["L_rhines"], out["sqrteke"], out["eke_len"], out["K_gm"],
-        out["K_iso"],
+    backend, beta = get_backend("cpu"), ours_layout(vs.beta)
+    backend.launch(
+        KEKE.eke_rossby_radius, pair.ours.grid.box2(),
+        ours_layout(vs.Nsqr[..., vs.tau]), ours_layout(vs.maskW), vs.dzw,
+        ours_layout(vs.coriolis_t), beta, out["L_rossby"],
+    )  # fmt: skip
+    backend.launch(
+        KEKE.eke_diffusivities, pair.ours.grid.box(),
+        ours_layout(vs.eke[..., vs.tau]), beta, s.eke_lmin, s.eke_cross, s.eke_crhin,
+        s.eke_c_k, s.eke_k_max, isopycnal, s.K_iso_0, out["L_rossby"], out["L_rhines"],
+        out["sqrteke"], out["eke_len"], out["K_gm"], out["K_iso"],
     )  # fmt: skip
     return out
 

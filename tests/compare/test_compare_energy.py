@@ -206,7 +206,7 @@ def test_vertical_mixing_dissipation(pair, eos):
         forcing.append(ours(pair, flux))
     level = vs.taup1
     get_backend("cpu").launch(
-        KH.vertical_mixing_dissipation, pair.ours.grid.box2(),
+        KH.vertical_mixing_dissipation, pair.ours.grid.box(),
         ours(pair, vs.kappaH), ours(pair, vs.Nsqr[..., level]), ours(pair, vs.temp[..., level]),
         ours(pair, vs.salt[..., level]), ours(pair, vs.int_drhodT[..., level]),
         ours(pair, vs.int_drhodS[..., level]), ours(pair, vs.maskW), vs.dzw, *forcing,

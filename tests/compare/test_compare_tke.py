@@ -166,7 +166,7 @@ def test_shear_production_of_implicit_vertical_friction(pair):
         work_u, work_v, du_mix, dv_mix,
     )  # fmt: skip
     backend.launch(
-        KTKE.vertical_friction_dissipation, grid.box2(),
+        KTKE.vertical_friction_dissipation, grid.box(),
         u, v, du_mix, dv_mix, kappaM, mask_u, mask_v, vs.dzw, vs.dxt, vs.dxu,
         ours_layout(vs.area_t), ours_layout(vs.area_v), s.dt_mom, K_diss_v,
     )  # fmt: skip
