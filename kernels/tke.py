@@ -14,7 +14,7 @@ Columns are indexed k = 0 (deepest) .. nz-1 (top); ``kbot`` is 1-based (0: land)
 Veros, so a column's deepest wet level is kbot - 1.
 """
 
-from math import atan, pi, sqrt
+from math import sqrt
 
 from .core import column_kernel, kernel, stencil
 from .eos import density_derivatives
@@ -23,55 +23,62 @@ from .eos import density_derivatives
 TINY = 1e-12
 
 
-@column_kernel(radius=0)
-def tke_diffusivities(
-    j, i, tke, nsqr, K_diss_v, maskW, zw, dzw, dzt, ht, mxl_choice, mxl_min, c_k,
-    kappaM_min, kappaM_max, kappaH_min, prandtl_from_richardson, prandtl_0, kappaH_profile,
-    idemix, alpha_c, E_iw, sqrttke, mxl, kappaM, kappaH, prandtl,
-):  # fmt: skip
-    """Mixing length, viscosity, diffusivity and Prandtl number of one column from E (tau).
+@kernel(radius=0)
+def mixing_length(k, j, i, tke, nsqr, maskW, zw, dzw, ht, mxl_choice, mxl_min, sqrttke, mxl):
+    """sqrt(E) and the mixing length L = sqrt(2) sqrt(E) / sqrt(max(N^2, 1e-12)) [m] at W
+    point (k, j, i) from E (tau); with ``mxl_choice`` 1 bounded by the distances to the
+    surface (-zw + dzw/2) and to the bottom (ht + zw) and floored at mxl_min (rule 2 is
+    :func:`mixing_length_down`, :func:`mixing_length_up`, then the floor in
+    :func:`tke_diffusivities`)."""
+    root = sqrt(max(0.0, tke[k, j, i]))
+    sqrttke[k, j, i] = root
+    length = sqrt(2.0) * root / sqrt(max(TINY, nsqr[k, j, i])) * maskW[k, j, i]
+    bounded = min(length, -zw[k] + 0.5 * dzw[k])
+    bounded = max(min(bounded, ht[j, i] + zw[k]), mxl_min)
+    mxl[k, j, i] = bounded if mxl_choice == 1 else length
 
-    L = sqrt(2) sqrt(E) / sqrt(max(N^2, 1e-12)) [m], then bounded (``mxl_choice`` 1) by the
-    distances to the surface (-zw + dzw/2) and to the bottom (ht + zw), or (2) by the
-    MITgcm/OPA rule: a downward sweep L_k <= L_{k+1} + dzt_{k+1}, L_top <= mxl_min +
-    dzt_top, an upward sweep L_k <= L_{k-1} + dzt_k; then floored at mxl_min.
+
+@kernel(radius=0, sweep=-1)
+def mixing_length_down(k, j, i, dzt, mxl):
+    """Rule 2's downward sweep (launched below the top): L_k <= L_{k+1} + dzt_{k+1}."""
+    mxl[k, j, i] = min(mxl[k, j, i], mxl[k + 1, j, i] + dzt[k + 1])
+
+
+@kernel(radius=0, sweep=1)
+def mixing_length_up(k, j, i, dzt, mxl_min, mxl):
+    """Rule 2's top bound L_top <= mxl_min + dzt_top, then its upward sweep L_k <= L_{k-1}
+    + dzt_k (the MITgcm/OPA rule; after :func:`mixing_length_down`)."""
+    top = mxl.shape[0] - 1
+    length = mxl[k, j, i]
+    length = min(length, mxl_min + dzt[top]) if k == top else length
+    below = mxl[max(k - 1, 0), j, i] + dzt[k]
+    mxl[k, j, i] = min(length, below) if k > 0 else length
+
+
+@kernel(radius=0)
+def tke_diffusivities(
+    k, j, i, nsqr, K_diss_v, mxl_choice, mxl_min, c_k, kappaM_min, kappaM_max, kappaH_min,
+    prandtl_from_richardson, prandtl_0, kappaH_floor, idemix, alpha_c, E_iw, sqrttke, mxl,
+    kappaM, kappaH, prandtl,
+):  # fmt: skip
+    """Viscosity, diffusivity and Prandtl number at W point (k, j, i) from sqrt(E) and the
+    mixing length L (:func:`mixing_length`; with ``mxl_choice`` 2 floored here at mxl_min):
     kappaM = min(kappaM_max, c_k L sqrt(E)); Ri = N^2 / max(K_diss_v / max(kappaM, 1e-12),
-    1e-12); Pr = max(1, min(10, 6.6 Ri)) (or
-    ``prandtl_0``); kappaH = max(kappaH_min, kappaM / Pr), raised to the Bryan & Lewis
-    (1979) profile if ``kappaH_profile``; last kappaM = max(kappaM_min, kappaM).
-    """
-    nz = tke.shape[0]
-    for k in range(nz):
-        sqrttke[k, j, i] = sqrt(max(0.0, tke[k, j, i]))
-        length = sqrt(2.0) * sqrttke[k, j, i] / sqrt(max(TINY, nsqr[k, j, i])) * maskW[k, j, i]
-        if mxl_choice == 1:
-            length = min(length, -zw[k] + 0.5 * dzw[k])
-            length = min(length, ht[j, i] + zw[k])
-            length = max(length, mxl_min)
-        mxl[k, j, i] = length
-    if mxl_choice == 2:
-        for k in range(nz - 2, -1, -1):
-            mxl[k, j, i] = min(mxl[k, j, i], mxl[k + 1, j, i] + dzt[k + 1])
-        mxl[nz - 1, j, i] = min(mxl[nz - 1, j, i], mxl_min + dzt[nz - 1])
-        for k in range(1, nz):
-            mxl[k, j, i] = min(mxl[k, j, i], mxl[k - 1, j, i] + dzt[k])
-        for k in range(nz):
-            mxl[k, j, i] = max(mxl[k, j, i], mxl_min)
-    for k in range(nz):
-        km = min(kappaM_max, c_k * mxl[k, j, i] * sqrttke[k, j, i])
-        richardson = nsqr[k, j, i] / max(K_diss_v[k, j, i] / max(TINY, km), TINY)
-        if idemix:
-            waves = alpha_c[k, j, i] * E_iw[k, j, i] * E_iw[k, j, i]
-            richardson = min(richardson, km * nsqr[k, j, i] / max(TINY, waves))
-        pr = prandtl_0
-        if prandtl_from_richardson:
-            pr = max(1.0, min(10.0, 6.6 * richardson))
-        prandtl[k, j, i] = pr
-        kh = max(kappaH_min, km / pr)
-        if kappaH_profile:
-            kh = max(kh, (0.8 + 1.05 / pi * atan((-zw[k] - 2500.0) / 222.2)) * 1e-4)
-        kappaH[k, j, i] = kh
-        kappaM[k, j, i] = max(kappaM_min, km)
+    1e-12), with IDEMIX min(Ri, kappaM N^2 / max(alpha_c E_iw^2, 1e-12)); Pr = max(1,
+    min(10, 6.6 Ri)) (or ``prandtl_0``); kappaH = max(kappaH_min, kappaM / Pr,
+    kappaH_floor[k]) (``kappaH_floor``: the Bryan & Lewis (1979) profile, or zeros); last
+    kappaM = max(kappaM_min, kappaM) [m2 s-1]."""
+    length = max(mxl[k, j, i], mxl_min) if mxl_choice == 2 else mxl[k, j, i]
+    mxl[k, j, i] = length
+    km = min(kappaM_max, c_k * length * sqrttke[k, j, i])
+    richardson = nsqr[k, j, i] / max(K_diss_v[k, j, i] / max(TINY, km), TINY)
+    if idemix:  # a branch: without IDEMIX alpha_c and E_iw are 1x1x1 stand-ins
+        waves = alpha_c[k, j, i] * E_iw[k, j, i] * E_iw[k, j, i]
+        richardson = min(richardson, km * nsqr[k, j, i] / max(TINY, waves))
+    pr = max(1.0, min(10.0, 6.6 * richardson)) if prandtl_from_richardson else prandtl_0
+    prandtl[k, j, i] = pr
+    kappaH[k, j, i] = max(max(kappaH_min, km / pr), kappaH_floor[k])
+    kappaM[k, j, i] = max(kappaM_min, km)
 
 
 @stencil

@@ -12,6 +12,10 @@ the Richardson number) or eke_diss_iw with EKE alone.
 
 from __future__ import annotations
 
+from math import atan, pi
+
+import numpy as np
+
 from ocean.errors import SetupError
 from ocean.kernels import tke as KTKE
 from ocean.kernels import vertical as KV
@@ -37,6 +41,9 @@ class VerticalMixing:
         b = model.backend
         # stands in for IDEMIX's fields without it (never read), allocated once
         self.no_waves = b.zeros((1, 1, 1))
+        self.kappaH_floor = b.asarray(
+            np.array(bryan_lewis_profile(model.grid.zw, s.enable_kappaH_profile))
+        )
 
     def coefficients(self):
         """kappaM, kappaH at every W point of the block, halo included."""
@@ -54,11 +61,11 @@ class VerticalMixing:
         on = self.waves.on
         alpha_c = st.alpha_c if on else self.no_waves
         waves = st.E_iw[st.tau] if on else self.no_waves
-        b.launch(
-            KTKE.tke_diffusivities, g.box2(g.h),
+        tke_diffusivities(
+            b, g.box(g.h),
             st.tke[st.tau], st.Nsqr[st.tau], st.K_diss_v, d.maskW, d.zw, d.dzw, d.dzt,
             d.ht, s.tke_mxl_choice, s.mxl_min, s.c_k, s.kappaM_min, s.kappaM_max,
-            s.kappaH_min, s.enable_Prandtl_tke, s.Prandtl_tke0, s.enable_kappaH_profile,
+            s.kappaH_min, s.enable_Prandtl_tke, s.Prandtl_tke0, self.kappaH_floor,
             on, alpha_c, waves, st.sqrttke, st.mxl, st.kappaM, st.kappaH, st.Prandtlnumber,
         )  # fmt: skip
 
@@ -162,3 +169,36 @@ def tke_vertical_step(
         KTKE.tke_dissipation, (0, nz, *columns), c_eps, mxl, sqrttke, tke_new, dissipation
     )
     backend.launch(KTKE.tke_surface_correction, columns, dzw, dt, tke_new, surface_correction)
+
+
+def bryan_lewis_profile(zw, on: bool = True):
+    """The floor of kappaH at the W levels ``zw`` [m] (host side): Bryan & Lewis (1979),
+    (0.8 + 1.05/pi atan((-zw - 2500)/222.2)) 1e-4 [m2 s-1], or zeros when not ``on``."""
+    return [
+        (0.8 + 1.05 / pi * atan((-float(z) - 2500.0) / 222.2)) * 1e-4 if on else 0.0 for z in zw
+    ]
+
+
+def tke_diffusivities(
+    backend, cells, tke, nsqr, K_diss_v, maskW, zw, dzw, dzt, ht, mxl_choice, mxl_min, c_k,
+    kappaM_min, kappaM_max, kappaH_min, prandtl_from_richardson, prandtl_0, kappaH_floor,
+    idemix, alpha_c, E_iw, sqrttke, mxl, kappaM, kappaH, prandtl,
+):  # fmt: skip
+    """Mixing length, viscosity, diffusivity and Prandtl number on the box ``cells`` (all
+    levels) from E (tau): ``tke.mixing_length``, with ``mxl_choice`` 2 the downward and
+    upward sweeps of the MITgcm/OPA rule, then ``tke.tke_diffusivities``. ``kappaH_floor``:
+    per level, :func:`bryan_lewis_profile` (zeros without it)."""
+    k0, k1, *columns = cells
+    backend.launch(
+        KTKE.mixing_length, cells,
+        tke, nsqr, maskW, zw, dzw, ht, mxl_choice, mxl_min, sqrttke, mxl,
+    )  # fmt: skip
+    if mxl_choice == 2:
+        backend.launch(KTKE.mixing_length_down, (k0, k1 - 1, *columns), dzt, mxl)
+        backend.launch(KTKE.mixing_length_up, cells, dzt, mxl_min, mxl)
+    backend.launch(
+        KTKE.tke_diffusivities, cells,
+        nsqr, K_diss_v, mxl_choice, mxl_min, c_k, kappaM_min, kappaM_max, kappaH_min,
+        prandtl_from_richardson, prandtl_0, kappaH_floor, idemix, alpha_c, E_iw, sqrttke, mxl,
+        kappaM, kappaH, prandtl,
+    )  # fmt: skip

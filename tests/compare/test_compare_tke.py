@@ -11,7 +11,7 @@ import pytest
 from veros_pair import acc_pair, interior, ours_layout, relative_difference, tke_only
 
 from ocean.backends import get_backend
-from ocean.dynamics.turbulence import tke_vertical_step
+from ocean.dynamics.turbulence import bryan_lewis_profile, tke_diffusivities, tke_vertical_step
 from ocean.kernels import tke as KTKE
 from ocean.kernels import vertical_friction as KVF
 
@@ -50,12 +50,13 @@ def our_diffusivities(pair):
     grid = pair.ours.grid
     out = {name: np.zeros(vs.tke.shape[:3][::-1]) for name in
            ("sqrttke", "mxl", "kappaM", "kappaH", "Prandtlnumber")}  # fmt: skip
-    get_backend("cpu").launch(
-        KTKE.tke_diffusivities, grid.box2(),
+    kappaH_floor = np.array(bryan_lewis_profile(vs.zw, s.enable_kappaH_profile))
+    tke_diffusivities(
+        get_backend("cpu"), grid.box(),
         ours_layout(vs.tke[..., vs.tau]), ours_layout(vs.Nsqr[..., vs.tau]),
         ours_layout(vs.K_diss_v), ours_layout(vs.maskW), vs.zw, vs.dzw, vs.dzt,
         ours_layout(vs.ht), s.tke_mxl_choice, s.mxl_min, s.c_k, s.kappaM_min, s.kappaM_max,
-        s.kappaH_min, s.enable_Prandtl_tke, s.Prandtl_tke0, s.enable_kappaH_profile,
+        s.kappaH_min, s.enable_Prandtl_tke, s.Prandtl_tke0, kappaH_floor,
         s.enable_idemix, *idemix_fields(pair), *out.values(),
     )  # fmt: skip
     return out

@@ -9,7 +9,7 @@ import pytest
 from simulator import run_in_simulator
 
 from ocean.backends import get_backend
-from ocean.dynamics.turbulence import tke_vertical_step
+from ocean.dynamics.turbulence import bryan_lewis_profile, tke_diffusivities, tke_vertical_step
 from ocean.kernels import tke as KTKE
 
 NZ, NY, NX = 12, 4, 5
@@ -109,8 +109,10 @@ def diffusivities(rng, mxl_choice, backend="cpu", **settings):
     }  # fmt: skip
     given.update(settings)
     outputs = {n: np.zeros(shape) for n in ("sqrttke", "mxl", "kappaM", "kappaH", "prandtl")}
-    get_backend(backend).launch(
-        KTKE.tke_diffusivities, (0, NY, 0, NX), *given.values(), *outputs.values()
+    arguments = dict(given)
+    arguments["kappaH_profile"] = np.array(bryan_lewis_profile(zw, given["kappaH_profile"]))
+    tke_diffusivities(
+        get_backend(backend), (0, NZ, 0, NY, 0, NX), *arguments.values(), *outputs.values()
     )
     return given, outputs
 
