@@ -17,7 +17,7 @@ def NAME(k0, k1, j0, j1, i0, i1, {args}):
         k = k0 + kj // nj
         j = j0 + kj % nj
         for i in range(i0, i1):
-            _body(k, j, index_at_least(i, LOWEST), {args})
+            _body(k, j, index_at_least(i, LOWEST), {call_args})
 """
 
 #: the cell launchers of a kernel: ``launch`` for boxes at least its radius from the
@@ -47,7 +47,7 @@ def NAME(k0, k1, j0, j1, i0, i1, {args}):
         for step in range(k1 - k0):
             k = LEVEL_OF_STEP
             for i in range(i0, i1):
-                _body(k, j, index_at_least(i, LOWEST), {args})
+                _body(k, j, index_at_least(i, LOWEST), {call_args})
 """
 
 #: the sweep launchers of a kernel (``Kernel.sweep``), named as the cell launchers
@@ -68,7 +68,7 @@ _body = numba.njit(_kernel_object.py_func, inline="always", nogil=True)
 def launch(j0, j1, i0, i1, {args}):
     for j in prange(j0, j1):
         for i in range(i0, i1):
-            _body(j, i, {args})
+            _body(j, i, {call_args})
 """
 
 
@@ -84,10 +84,11 @@ class CpuBackend(GeneratedLaunchers, HostPrimitives):
     def launch(self, kn, region, *args):
         """Run ``kn`` on every cell of ``region`` = (k0, k1, j0, j1, i0, i1) or (j0, j1, i0, i1)."""
         self.check_arguments(kn, args)
+        static = self.static_values(kn, args) if kn.static else ()
         if kn.column or region[4] >= kn.radius:
-            self.launcher(kn)(*region, *args)
+            self.launcher(kn, "launch", static)(*region, *args)
         elif region[4] >= 0:  # a box at the array's edge (kernels that read only ahead)
-            self.launcher(kn, "launch_from_edge")(*region, *args)
+            self.launcher(kn, "launch_from_edge", static)(*region, *args)
         else:
             raise ValueError(f"{kn.name} launched on a box from i = {region[4]} < 0")
 

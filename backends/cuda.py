@@ -27,7 +27,7 @@ def launch(k0, k1, j0, j1, i0, i1, {args}):
     j += j0
     k += k0
     if i < i1 and j < j1 and k < k1:
-        _body(k, j, i, {args})
+        _body(k, j, i, {call_args})
 """
 
 COLUMN_TEMPLATE = """\
@@ -42,7 +42,7 @@ def launch(j0, j1, i0, i1, {args}):
     i += i0
     j += j0
     if i < i1 and j < j1:
-        _body(j, i, {args})
+        _body(j, i, {call_args})
 """
 
 #: a sweep kernel (``Kernel.sweep``): one thread per column visits its levels in order
@@ -60,7 +60,7 @@ def launch(k0, k1, j0, j1, i0, i1, {args}):
     if i < i1 and j < j1:
         for step in range(k1 - k0):
             k = {level_of_step}
-            _body(k, j, i, {args})
+            _body(k, j, i, {call_args})
 """
 
 #: threads per block along (x, y, z): x innermost for coalesced access
@@ -132,7 +132,8 @@ class CudaBackend(GeneratedLaunchers, HostPrimitives):
             return
         if self.simulated:  # the simulator runs one Python thread per GPU thread
             block = tuple(min(b, n) for b, n in zip(block, extent, strict=True))
-        self.launcher(kn)[_blocks(extent, block), block](*region, *args)
+        static = self.static_values(kn, args) if kn.static else ()
+        self.launcher(kn, "launch", static)[_blocks(extent, block), block](*region, *args)
 
     def synchronize(self):
         if not self.simulated:

@@ -20,6 +20,7 @@ from functools import cache
 from pathlib import Path
 
 import numba
+import numpy as np
 
 KERNEL_DIR = Path(__file__).resolve().parent.parent / "kernels"
 
@@ -62,12 +63,13 @@ def source_hash(module: str) -> str:
     return h.hexdigest()[:16]
 
 
-def load_generated(backend: str, kernel, source: str):
-    """Write ``source`` as a module for ``kernel`` (once) and import it."""
+def load_generated(backend: str, kernel, source: str, tag: str = ""):
+    """Write ``source`` as a module for ``kernel`` (once; ``tag`` tells apart its variants
+    with other static values) and import it."""
     stem = kernel.module.rsplit(".", 1)[-1]
     folder = cache_root() / f"launchers-{backend}" / f"{stem}-{source_hash(kernel.module)}"
     folder.mkdir(parents=True, exist_ok=True)
-    modname = f"_ocean_{backend}_{kernel.module.replace('.', '_')}_{kernel.name}"
+    modname = f"_ocean_{backend}_{kernel.module.replace('.', '_')}_{kernel.name}{tag}"
     path = folder / f"{modname}.py"
     if not path.exists() or path.read_text() != source:
         tmp = path.with_suffix(f".{os.getpid()}.tmp")
@@ -101,11 +103,12 @@ class GeneratedLaunchers:
     def cache_tag(self) -> str:
         return self.name
 
-    def launcher(self, kn, variant="launch"):
+    def launcher(self, kn, variant="launch", static_values=()):
         """The generated function ``variant`` of ``kn``'s launcher module (``launch``; the
-        CPU's cell template also has ``launch_from_edge``)."""
+        CPU's cell template also has ``launch_from_edge``), with ``kn.static`` arguments
+        compiled in as ``static_values``."""
         modules = self.__dict__.setdefault("_launcher_modules", {})
-        module = modules.get(kn)
+        module = modules.get((kn, static_values))
         if module is None:
             if kn.column:
                 template = self.column_template
@@ -113,12 +116,34 @@ class GeneratedLaunchers:
                 template = self.sweep_template
             else:
                 template = self.cell_template
+            constants = dict(zip(kn.static, static_values, strict=True))
             src = template.format(
                 import_line=import_line(kn), args=", ".join(kn.arg_names), radius=kn.radius,
+                call_args=", ".join(constants.get(n, n) for n in kn.arg_names),
                 level_of_step=LEVEL_OF_STEP.get(kn.sweep, ""),
             )  # fmt: skip
-            module = modules[kn] = load_generated(self.cache_tag(), kn, src)
+            tag = "".join(f"_{n}{v}" for n, v in constants.items())
+            module = modules[(kn, static_values)] = load_generated(
+                self.cache_tag(), kn, src, tag
+            )
         return getattr(module, variant)
+
+    @staticmethod
+    def static_values(kn, args) -> tuple[str, ...]:
+        """The literals of ``kn``'s static arguments in ``args`` (ints or bools only)."""
+        values = []
+        for name, position in zip(kn.static, kn.static_positions, strict=True):
+            value = args[position]
+            if isinstance(value, (bool, np.bool_)):
+                values.append(repr(bool(value)))
+            elif isinstance(value, (int, np.integer)):
+                values.append(repr(int(value)))
+            else:
+                raise TypeError(
+                    f"{kn.name}: the static argument {name} must be an int or a bool, got "
+                    f"{value!r} ({type(value).__name__})"
+                )
+        return tuple(values)
 
     @staticmethod
     def check_arguments(kn, args):

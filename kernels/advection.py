@@ -109,7 +109,7 @@ def flux_top(k, j, i, t, w, maskW, dzt, dt, scheme):
     )  # fmt: skip
 
 
-@kernel(radius=2)
+@kernel(radius=2, static=("scheme",))
 def tracer_advection(
     k, j, i, t, u, v, w, maskT, maskU, maskV, maskW, dxt, dyt, dzt, cost, cosu, dt, scheme,
     dt_out,

@@ -44,6 +44,13 @@ class Kernel:
     #: the order of a cell kernel's levels within each column: 0 any (in parallel), +1
     #: bottom to top (k increasing), -1 top to bottom (see :func:`kernel`)
     sweep: int = 0
+    #: integer (or bool) arguments compiled in as constants, one launcher per value seen
+    static: tuple[str, ...] = ()
+
+    @property
+    def static_positions(self) -> tuple[int, ...]:
+        """Where the ``static`` arguments are among ``arg_names``."""
+        return tuple(self.arg_names.index(n) for n in self.static)
 
     @property
     def name(self) -> str:
@@ -66,7 +73,7 @@ class Kernel:
 LAUNCH_BOUNDS = ("k0", "k1", "j0", "j1", "i0", "i1")
 
 
-def _make(func, radius: int, column: bool, sweep: int = 0) -> Kernel:
+def _make(func, radius: int, column: bool, sweep: int = 0, static=()) -> Kernel:
     params = list(inspect.signature(func).parameters)
     index = ["j", "i"] if column else ["k", "j", "i"]
     if params[: len(index)] != index:
@@ -85,13 +92,25 @@ def _make(func, radius: int, column: bool, sweep: int = 0) -> Kernel:
             f"kernel {func.__module__}.{func.__name__}: sweep = {sweep!r}; allowed are 0 (any "
             "order), 1 (k increasing) and -1 (k decreasing)"
         )
-    kn = Kernel(func, radius, column, tuple(params[len(index) :]), sweep)
+    unknown = sorted(set(static) - set(params[len(index) :]))
+    if unknown:
+        raise TypeError(
+            f"kernel {func.__module__}.{func.__name__}: static arguments {unknown} are not "
+            f"among its arguments {tuple(params[len(index) :])}"
+        )
+    kn = Kernel(func, radius, column, tuple(params[len(index) :]), sweep, tuple(static))
     KERNELS[f"{kn.module}.{kn.name}"] = kn
     return kn
 
 
-def kernel(radius: int = 1, sweep: int = 0):
+def kernel(radius: int = 1, sweep: int = 0, static=()):
     """Mark ``f(k, j, i, *args)`` as a cell kernel reading neighbours within ``radius``.
+
+    ``static`` names integer or bool arguments that select a variant (a scheme, an equation
+    of state, a switch): each value a launch passes gets its own launcher, with the value
+    compiled in as a constant, so that the branches on it fold away and the cell loop can
+    vectorise (a branch on a runtime value, even one that never changes, keeps LLVM from
+    vectorising: a chain of them becomes a switch).
 
     ``sweep`` = 1 (-1) visits the levels of each column in order of increasing
     (decreasing) k, one level of a whole row of columns after the other, so that the body
@@ -102,16 +121,17 @@ def kernel(radius: int = 1, sweep: int = 0):
     """
 
     def wrap(func):
-        return _make(func, radius, column=False, sweep=sweep)
+        return _make(func, radius, column=False, sweep=sweep, static=static)
 
     return wrap
 
 
-def column_kernel(radius: int = 0):
-    """Mark ``f(j, i, *args)`` as a column kernel that loops over k itself."""
+def column_kernel(radius: int = 0, static=()):
+    """Mark ``f(j, i, *args)`` as a column kernel that loops over k itself (``static`` as
+    for :func:`kernel`)."""
 
     def wrap(func):
-        return _make(func, radius, column=True)
+        return _make(func, radius, column=True, static=static)
 
     return wrap
 

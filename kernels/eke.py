@@ -35,7 +35,7 @@ def eke_rossby_radius(j, i, nsqr, maskW, dzw, coriolis_t, beta, L_rossby):
     )
 
 
-@kernel(radius=0)
+@kernel(radius=0, static=("isopycnal",))
 def eke_diffusivities(
     k, j, i, eke, beta, eke_lmin, eke_cross, eke_crhin, eke_c_k, eke_k_max, isopycnal,
     K_iso_0, L_rossby, L_rhines, sqrteke, eke_len, K_gm, K_iso,

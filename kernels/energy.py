@@ -87,7 +87,7 @@ def integrated_density_derivatives(eos, temp, salt, p):
     return with_pressure, -BETA_S * RHO0 * z
 
 
-@kernel(radius=0)
+@kernel(radius=0, static=("eos",))
 def density_derivative_integrals(k, j, i, eos, temp, salt, zt, int_drhodT, int_drhodS):
     """int_drhodT, int_drhodS at T points from temp and salt (pressure -zt)."""
     t_part, s_part = integrated_density_derivatives(eos, temp[k, j, i], salt[k, j, i], -zt[k])
@@ -215,7 +215,7 @@ def tke_energy_input(
 EKE_DISS_LOCAL, EKE_DISS_BOTTOM, EKE_DISS_SURFBOT = 0, 1, 2
 
 
-@column_kernel(radius=0)
+@column_kernel(radius=0, static=("placement",))
 def internal_wave_energy_input(
     j, i, eke_diss, placement, bottom_fraction, K_diss_bot, bottom, maskW, kbot, dzw,
     forcing,

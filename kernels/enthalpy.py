@@ -114,7 +114,7 @@ def dynamic_enthalpy(eos, temp, salt, p):
     )
 
 
-@kernel(radius=0)
+@kernel(radius=0, static=("eos",))
 def enthalpy_and_integrals(
     k, j, i, eos, temp, salt, maskT, zt, Hd, int_drhodT, int_drhodS
 ):  # fmt: skip

@@ -164,7 +164,7 @@ def density(eos, temp, salt, p):
     )
 
 
-@column_kernel(radius=0)
+@column_kernel(radius=0, static=("eos",))
 def equation_of_state(j, i, eos, temp, salt, maskT, maskW, zt, dzw, grav, rho_0, rho, nsqr):
     """rho at T points and N^2 = -g/rho_0 (rho(S,T at k+1; p_k) - rho_k)/dzw_k at W points
     [s-2] (the upper cell brought to the lower cell's pressure); N^2 at the top copies the

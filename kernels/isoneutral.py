@@ -44,7 +44,7 @@ EPSILON = 1e-20
 SATURATED = 22.0
 
 
-@kernel(radius=0)
+@kernel(radius=0, static=("eos",))
 def density_derivatives_at_t(k, j, i, eos, temp, salt, maskT, zt, drdT, drdS):
     """d rho/d T [kg m-3 K-1] and d rho/d S [kg m-3 (g/kg)-1] at T points, pressure -zt."""
     d_temp, d_salt = density_derivatives(eos, temp[k, j, i], salt[k, j, i], -zt[k])
@@ -289,7 +289,7 @@ def lateral_triad_flux(tracer, triads, face, k, j, i, j2, i2, K1, K1_skew, dzt):
     return total / (4.0 * dzt[k]), total_skew / (4.0 * dzt[k])
 
 
-@kernel(radius=1)
+@kernel(radius=1, static=("skew",))
 def isoneutral_fluxes(
     k, j, i, tracer, K_iso, K_gm, skew, triads, diagonal, dxt, dxu, dyt, dyu, dzt, cost,
     cosu, flux_east, flux_north, flux_top, skew_east, skew_north, skew_top,
@@ -368,7 +368,7 @@ def isoneutral_vertical_delta(k, j, i, diagonal, dzw, dt, delta):
     delta[k, j, i] = dt / dzw[k] * diagonal[2, k, j, i] if k < top else 0.0
 
 
-@kernel(radius=0)
+@kernel(radius=0, static=("iso",))
 def isoneutral_dissipation(
     k, j, i, int_drho, lateral, flux_top, diagonal, tracer_new, iso, kbot, maskW, dzw, grav,
     rho_0, P_diss,

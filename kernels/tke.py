@@ -23,7 +23,7 @@ from .eos import density_derivatives
 TINY = 1e-12
 
 
-@kernel(radius=0)
+@kernel(radius=0, static=("mxl_choice",))
 def mixing_length(k, j, i, tke, nsqr, maskW, zw, dzw, ht, mxl_choice, mxl_min, sqrttke, mxl):
     """sqrt(E) and the mixing length L = sqrt(2) sqrt(E) / sqrt(max(N^2, 1e-12)) [m] at W
     point (k, j, i) from E (tau); with ``mxl_choice`` 1 bounded by the distances to the
@@ -55,7 +55,7 @@ def mixing_length_up(k, j, i, dzt, mxl_min, mxl):
     mxl[k, j, i] = min(length, below) if k > 0 else length
 
 
-@kernel(radius=0)
+@kernel(radius=0, static=("mxl_choice", "prandtl_from_richardson", "idemix"))
 def tke_diffusivities(
     k, j, i, nsqr, K_diss_v, mxl_choice, mxl_min, c_k, kappaM_min, kappaM_max, kappaH_min,
     prandtl_from_richardson, prandtl_0, kappaH_floor, idemix, alpha_c, E_iw, sqrttke, mxl,
@@ -205,7 +205,7 @@ def surface_flux_of(rate, target, flux, now):
     return rate * (target - now) + flux
 
 
-@column_kernel(radius=0)
+@column_kernel(radius=0, static=("eos",))
 def buoyancy_flux(
     j, i, eos, kappaH, nsqr, temp, salt, maskT, zt, temp_now, temp_rate, temp_target,
     temp_flux, salt_now, salt_rate, salt_target, salt_flux, grav, rho_0, P_diss_v,

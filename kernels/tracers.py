@@ -15,7 +15,7 @@ def lateral_diffusion(k, j, i, t, maskU, maskV, maskT, dxt, dxu, dyt, dyu, cost,
     return maskT[k, j, i] * ((fe - fw) / (cost[j] * dxt[i]) + (fn - fs) / (cost[j] * dyt[j]))
 
 
-@kernel(radius=1)
+@kernel(radius=1, static=("sponge",))
 def tracer_explicit_step(
     k, j, i, t, dt_adv, dt_adv_old, maskT, maskU, maskV, dxt, dxu, dyt, dyu, cost, cosu,
     K_h, dt, ab_new, ab_old, sponge, sponge_rate, sponge_target, t_new,

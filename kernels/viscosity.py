@@ -166,7 +166,7 @@ def leith_stress(
     )  # fmt: skip
 
 
-@kernel(radius=1)
+@kernel(radius=1, static=("with_trace",))
 def lateral_stress_divergence(
     k, j, i, sxx, sxy, trace, maskU, maskV, dxt, dxu, dyt, dyu, cost, cosu, with_trace,
     du, dv,

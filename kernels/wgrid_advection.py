@@ -117,7 +117,7 @@ def wflux_top(k, j, i, e, w_wgrid, maskW, dzw, dt, superbee):
     )  # fmt: skip
 
 
-@kernel(radius=2)
+@kernel(radius=2, static=("superbee",))
 def wgrid_advection_step(
     k, j, i, e, u_wgrid, v_wgrid, w_wgrid, maskW, dxt, dyt, dzw, cost, cosu, dt, superbee,
     ab_new, ab_old, de, de_old, e_new,

@@ -201,3 +201,32 @@ def test_sweep_direction_is_checked(registry):
         @kernel(radius=0, sweep=2)
         def bad_sweep(k, j, i, a):
             pass
+
+
+@kernel(radius=0, static=("mode",))
+def select_mode(k, j, i, mode, a, out):
+    """out = a (mode 0), 2 a (mode 1) or -a (any other mode)."""
+    if mode == 0:
+        out[k, j, i] = a[k, j, i]
+    elif mode == 1:
+        out[k, j, i] = 2.0 * a[k, j, i]
+    else:
+        out[k, j, i] = -a[k, j, i]
+
+
+def test_static_arguments_get_a_launcher_per_value():
+    """Each value of a static argument runs its own launcher, with the value compiled in;
+    a value that is not an int or a bool is refused by name."""
+    b = get_backend("cpu")
+    a, out = np.arange(24.0).reshape(2, 3, 4), np.zeros((2, 3, 4))
+    for mode, factor in ((0, 1.0), (1, 2.0), (np.int32(7), -1.0), (True, 2.0)):
+        b.launch(select_mode, (0, 2, 0, 3, 0, 4), mode, a, out)
+        assert np.array_equal(out, factor * a), mode
+    assert b.static_values(select_mode, (np.int64(1), a, out)) == ("1",)
+    assert b.launcher(select_mode, "launch", ("0",)) is not b.launcher(
+        select_mode, "launch", ("1",)
+    )
+    with pytest.raises(TypeError, match="static argument mode must be an int or a bool, got 0.5"):
+        b.launch(select_mode, (0, 2, 0, 3, 0, 4), 0.5, a, out)
+    with pytest.raises(TypeError, match=r"static arguments \['nothing'\] are not among"):
+        kernel(radius=0, static=("nothing",))(select_mode.py_func)
