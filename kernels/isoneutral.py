@@ -27,8 +27,10 @@ K_33 (top faces).
 Every triad (a T cell, one of its U or V faces, one of its W faces) belongs to one
 lateral face and to one top face. The tensor is built in two passes so that each triad's
 slope and taper (an exponential, the dearest part on the CPU) are computed once:
-:func:`isoneutral_tensor_lateral` forms the lateral faces' triads and keeps their slopes
-and tapers, :func:`isoneutral_tensor_top` gathers the top faces' triads from them.
+:func:`isoneutral_tensor_lateral` forms the lateral faces' triads and keeps each one's
+taper S^2 (the K_33 weight), :func:`isoneutral_tensor_top` gathers the top faces' triads
+from them (a lateral triad's tapered slope needs no second copy: its face mask is 1
+wherever the slope is not 0, since the face's density gradient carries the same mask).
 """
 
 from math import exp
@@ -117,26 +119,25 @@ def triad_taper(slope, flat_taper, iso_slopec, iso_dslope):
 @stencil
 def lateral_triad(
     k, j, i, face, n, horizontal, vertical, mask, diffusivity, dzw_kw, K_iso_steep,
-    flat_taper, iso_slopec, iso_dslope, triads, slopes, tapers,
+    flat_taper, iso_slopec, iso_dslope, triads, steepness,
 ):  # fmt: skip
     """One triad n = ip * 2 + kr of the lateral ``face`` of cell (k, j, i) from its
     horizontal and vertical density gradients [kg m-4]: stores the tapered, masked slope
-    in ``triads`` and the slope and its taper in ``slopes``, ``tapers`` (for the top faces,
+    in ``triads`` and taper S^2 in ``steepness`` (for the top faces,
     :func:`isoneutral_tensor_top`); returns its part of the face's K_11 (K_22) sum,
     dzw max(K_iso_steep, K taper) [m3 s-1]."""
     slope = neutral_slope(horizontal, vertical)
     taper = triad_taper(slope, flat_taper, iso_slopec, iso_dslope)
     triads[face, n, k, j, i] = taper * slope * mask
-    slopes[face, n, k, j, i] = slope
-    tapers[face, n, k, j, i] = taper
+    steepness[face, n, k, j, i] = taper * slope**2
     return dzw_kw * mask * max(K_iso_steep, diffusivity * taper)
 
 
 @stencil
 def lateral_face_triads(
     k, j, i, j2, i2, face, grad_temp, grad_salt, below, above, below2, above2, drdT, drdS,
-    K_iso, mask, dzw, dzt, K_iso_steep, flat_taper, iso_slopec, iso_dslope, triads, slopes,
-    tapers,
+    K_iso, mask, dzw, dzt, K_iso_steep, flat_taper, iso_slopec, iso_dslope, triads,
+    steepness,
 ):  # fmt: skip
     """The four triads of the lateral ``face`` between T cells (j, i) and (j2, i2) at level
     k (:func:`lateral_triad`), given the face's gradients of temp and salt and the
@@ -152,24 +153,23 @@ def lateral_face_triads(
     if k == 0:
         for n in range(0, 4, 2):
             triads[face, n, k, j, i] = 0.0
-            slopes[face, n, k, j, i] = 0.0
-            tapers[face, n, k, j, i] = 0.0
+            steepness[face, n, k, j, i] = 0.0
     else:
         total += lateral_triad(
             k, j, i, face, 0, horizontal, below, m, diffusivity, dzw[k - 1], K_iso_steep,
-            flat_taper, iso_slopec, iso_dslope, triads, slopes, tapers,
+            flat_taper, iso_slopec, iso_dslope, triads, steepness,
         )  # fmt: skip
         total += lateral_triad(
             k, j, i, face, 2, horizontal2, below2, m, diffusivity, dzw[k - 1], K_iso_steep,
-            flat_taper, iso_slopec, iso_dslope, triads, slopes, tapers,
+            flat_taper, iso_slopec, iso_dslope, triads, steepness,
         )  # fmt: skip
     total += lateral_triad(
         k, j, i, face, 1, horizontal, above, m, diffusivity, dzw[k], K_iso_steep,
-        flat_taper, iso_slopec, iso_dslope, triads, slopes, tapers,
+        flat_taper, iso_slopec, iso_dslope, triads, steepness,
     )  # fmt: skip
     total += lateral_triad(
         k, j, i, face, 3, horizontal2, above2, m, diffusivity, dzw[k], K_iso_steep,
-        flat_taper, iso_slopec, iso_dslope, triads, slopes, tapers,
+        flat_taper, iso_slopec, iso_dslope, triads, steepness,
     )  # fmt: skip
     return total / (4.0 * dzt[k])
 
@@ -186,13 +186,13 @@ def vertical_density_gradient(k, j, i, temp, salt, drdT, drdS, maskW, dzw, kw):
 @kernel(radius=1)
 def isoneutral_tensor_lateral(
     k, j, i, temp, salt, drdT, drdS, K_iso, maskU, maskV, maskW, dxu, dyu, dzt, dzw, cost,
-    K_iso_steep, flat_taper, iso_slopec, iso_dslope, triads, diagonal, slopes, tapers,
+    K_iso_steep, flat_taper, iso_slopec, iso_dslope, triads, diagonal, steepness,
 ):  # fmt: skip
     """Triad slopes and the diagonal of the diffusion tensor on the east and north faces
     of cell (k, j, i) from temp, salt at tau: triads[EAST], triads[NORTH] (tapered slope
     times the face mask), K_11 and K_22 = sum dzw max(K_iso_steep, K taper) / (4 dzt)
-    [m2 s-1], and each triad's slope and taper in ``slopes``, ``tapers`` [face, ip * 2 +
-    kr] for :func:`isoneutral_tensor_top`. ``flat_taper`` = tapered(0, iso_slopec,
+    [m2 s-1], and each triad's taper S^2 in ``steepness`` [face, ip * 2 + kr] for
+    :func:`isoneutral_tensor_top`. ``flat_taper`` = tapered(0, iso_slopec,
     iso_dslope). Each face gradient and each cell's vertical density gradient is formed
     once (the east and north faces share the cell's own)."""
     below = below_east = below_north = 0.0
@@ -211,25 +211,26 @@ def isoneutral_tensor_lateral(
         k, j, i, j, i + 1, EAST, gradient_x(temp, k, j, i, maskU, dxu, cost),
         gradient_x(salt, k, j, i, maskU, dxu, cost), below, above, below_east, above_east,
         drdT, drdS, K_iso, maskU, dzw, dzt, K_iso_steep, flat_taper, iso_slopec, iso_dslope,
-        triads, slopes, tapers,
+        triads, steepness,
     )  # fmt: skip
     diagonal[1, k, j, i] = lateral_face_triads(
         k, j, i, j + 1, i, NORTH, gradient_y(temp, k, j, i, maskV, dyu),
         gradient_y(salt, k, j, i, maskV, dyu), below, above, below_north, above_north,
         drdT, drdS, K_iso, maskV, dzw, dzt, K_iso_steep, flat_taper, iso_slopec, iso_dslope,
-        triads, slopes, tapers,
+        triads, steepness,
     )  # fmt: skip
 
 
 @kernel(radius=1)
 def isoneutral_tensor_top(
-    k, j, i, K_iso, maskW, dxt, dxu, dyt, dyu, cost, cosu, slopes, tapers, triads, diagonal
+    k, j, i, K_iso, maskW, dxt, dxu, dyt, dyu, cost, cosu, steepness, triads, diagonal
 ):  # fmt: skip
     """Triad slopes and K_33 on the top face of cell (k, j, i), gathered from the lateral
     triads of :func:`isoneutral_tensor_lateral` (run first, on this box widened by one
     cell to the west and south): a top face's x triad (T cell k + kr, U face i - 1 + ip)
     is the triad (3 - ip * 2 - kr) of east face (k + kr, i - 1 + ip), likewise in y.
-    triads[TOP_X], triads[TOP_Y] = tapered slope times maskW; K_33 = sum K_iso taper S^2
+    triads[TOP_X], triads[TOP_Y] = tapered slope (the lateral triad's) times maskW; K_33 =
+    sum K_iso taper S^2 (``steepness``)
     (dxu / (4 dxt) over x triads, cosu dyu / (4 cost dyt) over y triads) [m2 s-1]; 0 at the
     surface."""
     if k == maskW.shape[0] - 1:
@@ -244,16 +245,16 @@ def isoneutral_tensor_top(
         level = k + kr
         for ip in range(2):
             face = i - 1 + ip
-            slope = slopes[EAST, 3 - ip * 2 - kr, level, j, face]
-            taper = tapers[EAST, 3 - ip * 2 - kr, level, j, face]
-            sum_x += dxu[face] * K_iso[k, j, i] * taper * slope**2 * maskW[k, j, i]
-            triads[TOP_X, ip * 2 + kr, k, j, i] = taper * slope * maskW[k, j, i]
+            tapered_slope = triads[EAST, 3 - ip * 2 - kr, level, j, face]
+            steep = steepness[EAST, 3 - ip * 2 - kr, level, j, face]
+            sum_x += dxu[face] * K_iso[k, j, i] * steep * maskW[k, j, i]
+            triads[TOP_X, ip * 2 + kr, k, j, i] = tapered_slope * maskW[k, j, i]
         for jp in range(2):
             face = j - 1 + jp
-            slope = slopes[NORTH, 3 - jp * 2 - kr, level, face, i]
-            taper = tapers[NORTH, 3 - jp * 2 - kr, level, face, i]
-            sum_y += cosu[face] * dyu[face] * K_iso[k, j, i] * taper * slope**2 * maskW[k, j, i]
-            triads[TOP_Y, jp * 2 + kr, k, j, i] = taper * slope * maskW[k, j, i]
+            tapered_slope = triads[NORTH, 3 - jp * 2 - kr, level, face, i]
+            steep = steepness[NORTH, 3 - jp * 2 - kr, level, face, i]
+            sum_y += cosu[face] * dyu[face] * K_iso[k, j, i] * steep * maskW[k, j, i]
+            triads[TOP_Y, jp * 2 + kr, k, j, i] = tapered_slope * maskW[k, j, i]
     diagonal[2, k, j, i] = sum_x / (4.0 * dxt[i]) + sum_y / (4.0 * dyt[j] * cost[j])
 
 

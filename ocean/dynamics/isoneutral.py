@@ -47,8 +47,8 @@ class IsoneutralMixing:
         self.eos = eos
         self.drdT, self.drdS = b.zeros(shape), b.zeros(shape)
         self.triads = b.zeros(TRIAD_SHAPE + shape)
-        # each lateral triad's slope and taper, which the top faces' triads reuse
-        self.slopes, self.tapers = b.zeros((2, 4) + shape), b.zeros((2, 4) + shape)
+        # each lateral triad's taper S^2, which the top faces' K_33 reuses
+        self.steepness = b.zeros((2, 4) + shape)
         self.flat_taper = KI.tapered(0.0, s.iso_slopec, s.iso_dslope)
         self.diagonal = b.zeros((3,) + shape)
         # dt K_33 / dzw of the implicit vertical solve
@@ -101,12 +101,12 @@ class IsoneutralMixing:
             KI.isoneutral_tensor_lateral, KI.lateral_box(g.box(1)),
             temp, salt, self.drdT, self.drdS, st.K_iso, d.maskU, d.maskV, d.maskW, d.dxu,
             d.dyu, d.dzt, d.dzw, d.cost, s.K_iso_steep, self.flat_taper, s.iso_slopec,
-            s.iso_dslope, self.triads, self.diagonal, self.slopes, self.tapers,
+            s.iso_dslope, self.triads, self.diagonal, self.steepness,
         )  # fmt: skip
         b.launch(
             KI.isoneutral_tensor_top, g.box(1),
-            st.K_iso, d.maskW, d.dxt, d.dxu, d.dyt, d.dyu, d.cost, d.cosu, self.slopes,
-            self.tapers, self.triads, self.diagonal,
+            st.K_iso, d.maskW, d.dxt, d.dxu, d.dyt, d.dyu, d.cost, d.cosu,
+            self.steepness, self.triads, self.diagonal,
         )  # fmt: skip
         if self.own_integrals:
             b.launch(

@@ -62,18 +62,18 @@ def our_tensor(pair):
         drdT, drdS,
     )  # fmt: skip
     triads, diagonal = np.zeros((4, 4) + shape), np.zeros((3,) + shape)
-    slopes, tapers = np.zeros((2, 4) + shape), np.zeros((2, 4) + shape)
+    steepness = np.zeros((2, 4) + shape)
     K_iso, maskW = ours_layout(vs.K_iso), ours_layout(vs.maskW)
     backend.launch(
         KI.isoneutral_tensor_lateral, KI.lateral_box(grid.box(1)),
         temp, salt, drdT, drdS, K_iso, ours_layout(vs.maskU), ours_layout(vs.maskV), maskW,
         vs.dxu, vs.dyu, vs.dzt, vs.dzw, vs.cost, s.K_iso_steep,
         KI.tapered(0.0, s.iso_slopec, s.iso_dslope), s.iso_slopec, s.iso_dslope, triads,
-        diagonal, slopes, tapers,
+        diagonal, steepness,
     )  # fmt: skip
     backend.launch(
         KI.isoneutral_tensor_top, grid.box(1),
-        K_iso, maskW, vs.dxt, vs.dxu, vs.dyt, vs.dyu, vs.cost, vs.cosu, slopes, tapers,
+        K_iso, maskW, vs.dxt, vs.dxu, vs.dyt, vs.dyu, vs.cost, vs.cosu, steepness,
         triads, diagonal,
     )  # fmt: skip
     return triads, diagonal

@@ -62,17 +62,17 @@ def random_case(seed=0, backend="cpu"):
         KI.density_derivatives_at_t, full,
         1, temp, salt, maskT, zt, out["drdT"], out["drdS"],
     )  # fmt: skip
-    slopes, tapers = np.zeros((2, 4) + shape), np.zeros((2, 4) + shape)
+    steepness = np.zeros((2, 4) + shape)
     b.launch(
         KI.isoneutral_tensor_lateral, KI.lateral_box(inner),
         temp, salt, out["drdT"], out["drdS"], c["K_iso"], maskU, maskV, maskW, c["dxu"],
         c["dyu"], dzt, dzw, c["cost"], 200.0, KI.tapered(0.0, 0.01, 0.005), 0.01, 0.005,
-        out["triads"], out["diagonal"], slopes, tapers,
+        out["triads"], out["diagonal"], steepness,
     )  # fmt: skip
     b.launch(
         KI.isoneutral_tensor_top, inner,
         c["K_iso"], maskW, c["dxt"], c["dxu"], c["dyt"], c["dyu"], c["cost"], c["cosu"],
-        slopes, tapers, out["triads"], out["diagonal"],
+        steepness, out["triads"], out["diagonal"],
     )  # fmt: skip
     metrics = (c["dxt"], c["dxu"], c["dyt"], c["dyu"], dzt, c["cost"], c["cosu"])
     fluxes = (out["east"], out["north"], out["top"])
