@@ -123,9 +123,7 @@ class GeneratedLaunchers:
                 level_of_step=LEVEL_OF_STEP.get(kn.sweep, ""),
             )  # fmt: skip
             tag = "".join(f"_{n}{v}" for n, v in constants.items())
-            module = modules[(kn, static_values)] = load_generated(
-                self.cache_tag(), kn, src, tag
-            )
+            module = modules[(kn, static_values)] = load_generated(self.cache_tag(), kn, src, tag)
         return getattr(module, variant)
 
     @staticmethod
