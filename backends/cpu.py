@@ -20,8 +20,6 @@ def NAME(k0, k1, j0, j1, i0, i1, {args}):
             _body(k, j, index_at_least(i, LOWEST), {call_args})
 """
 
-#: the cell launchers of a kernel: ``launch`` for boxes at least its radius from the
-#: array's west edge (``backends/assume.py``), ``launch_from_edge`` for the others
 #: what a cell or sweep launcher module starts with: its imports and the kernel body
 CELL_HEADER = """\
 import numba
@@ -32,6 +30,8 @@ _body = numba.njit(_kernel_object.py_func, inline="always", nogil=True)
 
 """
 
+#: the cell launchers of a kernel: ``launch`` for boxes at least its radius from the
+#: array's west edge (``backends/assume.py``), ``launch_from_edge`` for the others
 CELL_TEMPLATE = (
     CELL_HEADER
     + CELL_LAUNCHER.replace("NAME", "launch").replace("LOWEST", "{radius}")
