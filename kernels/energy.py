@@ -42,20 +42,36 @@ DBAR = 1e4
 
 
 @stencil
+def derivative_node(polynomials, derivatives, p, n):
+    """Gauss node n's (T, S) terms of :func:`teos10_derivative_quadrature`."""
+    q = 0.5 * p * (GAUSS_NODES[n] + 1.0)
+    numerator, volume, dn_dsa, dn_dct, dv_dsa, dv_dct = teos10_terms_at(polynomials, derivatives, q)
+    weight = GAUSS_WEIGHTS[n] / (numerator * numerator)
+    return weight * (dn_dct * volume - numerator * dv_dct), weight * (
+        dn_dsa * volume - numerator * dv_dsa
+    )
+
+
+@stencil
 def teos10_derivative_quadrature(polynomials, derivatives, p):
     """(int_drhodT, int_drhodS) of TEOS-10 from its N, V polynomials in pressure and their
     derivatives (``eos.teos10_pressure_polynomials``, ``teos10_derivative_polynomials``):
-    rho_0/g 1e4 int_0^p rho_X / rho^2 dp', with rho_X / rho^2 = (N_X V - N V_X) / N^2."""
-    total_t = 0.0
-    total_s = 0.0
-    for n in range(8):
-        q = 0.5 * p * (GAUSS_NODES[n] + 1.0)
-        numerator, volume, dn_dsa, dn_dct, dv_dsa, dv_dct = teos10_terms_at(
-            polynomials, derivatives, q
-        )
-        weight = GAUSS_WEIGHTS[n] / (numerator * numerator)
-        total_t += weight * (dn_dct * volume - numerator * dv_dct)
-        total_s += weight * (dn_dsa * volume - numerator * dv_dsa)
+    rho_0/g 1e4 int_0^p rho_X / rho^2 dp', with rho_X / rho^2 = (N_X V - N V_X) / N^2. The
+    eight Gauss nodes are written out, summed in order, so that the cell loop around this
+    vectorises (``enthalpy.teos10_enthalpy_quadrature`` says why)."""
+    total_t = total_s = 0.0
+    for node in (
+        derivative_node(polynomials, derivatives, p, 0),
+        derivative_node(polynomials, derivatives, p, 1),
+        derivative_node(polynomials, derivatives, p, 2),
+        derivative_node(polynomials, derivatives, p, 3),
+        derivative_node(polynomials, derivatives, p, 4),
+        derivative_node(polynomials, derivatives, p, 5),
+        derivative_node(polynomials, derivatives, p, 6),
+        derivative_node(polynomials, derivatives, p, 7),
+    ):
+        total_t += node[0]
+        total_s += node[1]
     scale = RHO0 / GRAV * DBAR * 0.5 * p
     return scale * total_t, scale * total_s
 

@@ -48,16 +48,33 @@ TEOS10_MIN_TEMP = -12.0
 
 
 @stencil
+def enthalpy_node(polynomials, p, n):
+    """Gauss node n's term of :func:`teos10_enthalpy_quadrature` (before the factor p/2)."""
+    n0, n1, n2, v0, v1, v2, v3 = polynomials
+    q = 0.5 * p * (GAUSS_NODES[n] + 1.0)
+    numerator = n0 + q * (n1 + q * n2)
+    volume = v0 + q * (v1 + q * (v2 + q * v3))
+    return GAUSS_WEIGHTS[n] * (volume / numerator - 1.0 / RHO0)
+
+
+@stencil
 def teos10_enthalpy_quadrature(polynomials, p):
     """1e4 int_0^p (V/N - 1/rho_0) dp' [m2 s-2] (p in dbar) by 8-point Gauss-Legendre
-    quadrature, from TEOS-10's N, V polynomials in pressure."""
-    n0, n1, n2, v0, v1, v2, v3 = polynomials
+    quadrature, from TEOS-10's N, V polynomials in pressure. The eight nodes are written
+    out, summed in order: LLVM leaves a loop of this size rolled, and a rolled loop inside
+    the cell loop keeps the cell loop scalar (unrolled, it vectorises: 4-5x faster)."""
     total = 0.0
-    for n in range(8):
-        q = 0.5 * p * (GAUSS_NODES[n] + 1.0)
-        numerator = n0 + q * (n1 + q * n2)
-        volume = v0 + q * (v1 + q * (v2 + q * v3))
-        total += GAUSS_WEIGHTS[n] * (volume / numerator - 1.0 / RHO0)
+    for term in (
+        enthalpy_node(polynomials, p, 0),
+        enthalpy_node(polynomials, p, 1),
+        enthalpy_node(polynomials, p, 2),
+        enthalpy_node(polynomials, p, 3),
+        enthalpy_node(polynomials, p, 4),
+        enthalpy_node(polynomials, p, 5),
+        enthalpy_node(polynomials, p, 6),
+        enthalpy_node(polynomials, p, 7),
+    ):
+        total += term
     return DBAR * 0.5 * p * total
 
 
