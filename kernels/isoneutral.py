@@ -33,9 +33,8 @@ from them (a lateral triad's tapered slope needs no second copy: its face mask i
 wherever the slope is not 0, since the face's density gradient carries the same mask).
 """
 
-from math import exp
-
 from .core import kernel, stencil
+from .elementary import exp_bounded
 from .energy import on_wgrid
 from .eos import density_derivatives
 
@@ -59,17 +58,16 @@ def tapered(slope, iso_slopec, iso_dslope):
     """The taper factor 0.5 (1 + tanh(x)) = 1 / (1 + exp(-2 x)), x = (iso_slopec - |S|) /
     iso_dslope, of slope S.
 
-    Evaluated as 1 / (1 + exp(-2 x)): the same function, equal to round-off (the two
-    forms differ by at most a few 1e-16), for a fifth of the CPU time (C's tanh goes
-    through expm1, about 30 ns; exp about 7 ns), and tanh was most of the tensor's cost.
-    For |x| >= 22 the taper is 0 or 1 to round-off (exp(-44) ~ 1e-19) and is returned as
-    such: in neutral or unstable stratification (S huge) and for steep slopes."""
+    Evaluated as 1 / (1 + exp(-2 x)) with ``elementary.exp_bounded`` (multiplies and adds
+    alone, 5e-14 relative), not the C library's exp or tanh, whose calls keep the cell
+    loop scalar. For |x| >= 22 the taper is 0 or 1 to round-off (exp(-44) ~ 1e-19) and is
+    selected as such: in neutral or unstable stratification (S huge) and for steep
+    slopes; every lane still evaluates the exponential, of the clamped x."""
     x = (-abs(slope) + iso_slopec) / iso_dslope
-    if x <= -SATURATED:
-        return 0.0
-    if x >= SATURATED:
-        return 1.0
-    return 1.0 / (1.0 + exp(-2.0 * x))
+    clamped = min(max(x, -SATURATED), SATURATED)
+    smooth = 1.0 / (1.0 + exp_bounded(-2.0 * clamped))
+    steep = 0.0 if x <= -SATURATED else smooth
+    return 1.0 if x >= SATURATED else steep
 
 
 @stencil
@@ -108,70 +106,21 @@ def face_average(K, k, j, i, j2, i2):
 
 
 @stencil
-def triad_taper(slope, flat_taper, iso_slopec, iso_dslope):
-    """:func:`tapered` of ``slope``; ``flat_taper`` = tapered(0) where the slope is 0 (dry
-    faces, flat isopycnals), which then costs no exponential."""
-    if slope == 0.0:
-        return flat_taper
-    return tapered(slope, iso_slopec, iso_dslope)
-
-
-@stencil
 def lateral_triad(
-    k, j, i, face, n, horizontal, vertical, mask, diffusivity, dzw_kw, K_iso_steep,
-    flat_taper, iso_slopec, iso_dslope, triads, steepness,
+    present, horizontal, vertical, mask, diffusivity, dzw_kw, K_iso_steep, iso_slopec,
+    iso_dslope,
 ):  # fmt: skip
-    """One triad n = ip * 2 + kr of the lateral ``face`` of cell (k, j, i) from its
-    horizontal and vertical density gradients [kg m-4]: stores the tapered, masked slope
-    in ``triads`` and taper S^2 in ``steepness`` (for the top faces,
-    :func:`isoneutral_tensor_top`); returns its part of the face's K_11 (K_22) sum,
-    dzw max(K_iso_steep, K taper) [m3 s-1]."""
+    """One triad of a lateral face from its horizontal and vertical density gradients
+    [kg m-4]: (its tapered slope times the face mask; taper S^2, for
+    :func:`isoneutral_tensor_top`; its part of the face's K_11 (K_22) sum, dzw
+    max(K_iso_steep, K taper) [m3 s-1]), all 0 if not ``present`` (below the bottom
+    level). Selected values, not branches, so that the cell loop vectorises."""
     slope = neutral_slope(horizontal, vertical)
-    taper = triad_taper(slope, flat_taper, iso_slopec, iso_dslope)
-    triads[face, n, k, j, i] = taper * slope * mask
-    steepness[face, n, k, j, i] = taper * slope**2
-    return dzw_kw * mask * max(K_iso_steep, diffusivity * taper)
-
-
-@stencil
-def lateral_face_triads(
-    k, j, i, j2, i2, face, grad_temp, grad_salt, below, above, below2, above2, drdT, drdS,
-    K_iso, mask, dzw, dzt, K_iso_steep, flat_taper, iso_slopec, iso_dslope, triads,
-    steepness,
-):  # fmt: skip
-    """The four triads of the lateral ``face`` between T cells (j, i) and (j2, i2) at level
-    k (:func:`lateral_triad`), given the face's gradients of temp and salt and the
-    vertical density gradients of the two cells on their W faces below and above (below
-    unused at k = 0: no W face below the bottom level, those triads are 0); returns the
-    face's diagonal diffusivity K_11 (or K_22) = sum dzw max(K_iso_steep, K taper) /
-    (4 dzt) [m2 s-1]."""
-    diffusivity = face_average(K_iso, k, j, i, j2, i2)
-    m = mask[k, j, i]
-    horizontal = drdT[k, j, i] * grad_temp + drdS[k, j, i] * grad_salt
-    horizontal2 = drdT[k, j2, i2] * grad_temp + drdS[k, j2, i2] * grad_salt
-    total = 0.0
-    if k == 0:
-        for n in range(0, 4, 2):
-            triads[face, n, k, j, i] = 0.0
-            steepness[face, n, k, j, i] = 0.0
-    else:
-        total += lateral_triad(
-            k, j, i, face, 0, horizontal, below, m, diffusivity, dzw[k - 1], K_iso_steep,
-            flat_taper, iso_slopec, iso_dslope, triads, steepness,
-        )  # fmt: skip
-        total += lateral_triad(
-            k, j, i, face, 2, horizontal2, below2, m, diffusivity, dzw[k - 1], K_iso_steep,
-            flat_taper, iso_slopec, iso_dslope, triads, steepness,
-        )  # fmt: skip
-    total += lateral_triad(
-        k, j, i, face, 1, horizontal, above, m, diffusivity, dzw[k], K_iso_steep,
-        flat_taper, iso_slopec, iso_dslope, triads, steepness,
-    )  # fmt: skip
-    total += lateral_triad(
-        k, j, i, face, 3, horizontal2, above2, m, diffusivity, dzw[k], K_iso_steep,
-        flat_taper, iso_slopec, iso_dslope, triads, steepness,
-    )  # fmt: skip
-    return total / (4.0 * dzt[k])
+    taper = tapered(slope, iso_slopec, iso_dslope)
+    triad = taper * slope * mask if present else 0.0
+    steep = taper * slope**2 if present else 0.0
+    part = dzw_kw * mask * max(K_iso_steep, diffusivity * taper) if present else 0.0
+    return triad, steep, part
 
 
 @stencil
@@ -183,42 +132,65 @@ def vertical_density_gradient(k, j, i, temp, salt, drdT, drdS, maskW, dzw, kw):
     )
 
 
-@kernel(radius=1)
+@kernel(radius=1, static=("face",))
 def isoneutral_tensor_lateral(
-    k, j, i, temp, salt, drdT, drdS, K_iso, maskU, maskV, maskW, dxu, dyu, dzt, dzw, cost,
-    K_iso_steep, flat_taper, iso_slopec, iso_dslope, triads, diagonal, steepness,
+    k, j, i, face, temp, salt, drdT, drdS, K_iso, mask, dxu, dyu, cost, dzt, dzw, maskW,
+    K_iso_steep, iso_slopec, iso_dslope, triad0, triad1, triad2, triad3, steep0, steep1,
+    steep2, steep3, diagonal,
 ):  # fmt: skip
-    """Triad slopes and the diagonal of the diffusion tensor on the east and north faces
-    of cell (k, j, i) from temp, salt at tau: triads[EAST], triads[NORTH] (tapered slope
-    times the face mask), K_11 and K_22 = sum dzw max(K_iso_steep, K taper) / (4 dzt)
-    [m2 s-1], and each triad's taper S^2 in ``steepness`` [face, ip * 2 + kr] for
-    :func:`isoneutral_tensor_top`. ``flat_taper`` = tapered(0, iso_slopec,
-    iso_dslope). Each face gradient and each cell's vertical density gradient is formed
-    once (the east and north faces share the cell's own)."""
-    below = below_east = below_north = 0.0
-    if k > 0:
-        below = vertical_density_gradient(k, j, i, temp, salt, drdT, drdS, maskW, dzw, k - 1)
-        below_east = vertical_density_gradient(
-            k, j, i + 1, temp, salt, drdT, drdS, maskW, dzw, k - 1
-        )
-        below_north = vertical_density_gradient(
-            k, j + 1, i, temp, salt, drdT, drdS, maskW, dzw, k - 1
-        )
-    above = vertical_density_gradient(k, j, i, temp, salt, drdT, drdS, maskW, dzw, k)
-    above_east = vertical_density_gradient(k, j, i + 1, temp, salt, drdT, drdS, maskW, dzw, k)
-    above_north = vertical_density_gradient(k, j + 1, i, temp, salt, drdT, drdS, maskW, dzw, k)
-    diagonal[0, k, j, i] = lateral_face_triads(
-        k, j, i, j, i + 1, EAST, gradient_x(temp, k, j, i, maskU, dxu, cost),
-        gradient_x(salt, k, j, i, maskU, dxu, cost), below, above, below_east, above_east,
-        drdT, drdS, K_iso, maskU, dzw, dzt, K_iso_steep, flat_taper, iso_slopec, iso_dslope,
-        triads, steepness,
+    """The four triads and the diagonal of the diffusion tensor on the east (``face`` =
+    EAST, ``mask`` = maskU) or north (NORTH, maskV) face of cell (k, j, i) from temp, salt
+    at tau: triad<n> = tapered slope times the face mask of triad n = ip * 2 + kr (ip: this
+    cell or the one across the face, kr: its W face below or above; those below the bottom
+    level are 0), steep<n> = taper S^2 for :func:`isoneutral_tensor_top`, diagonal = K_11
+    (K_22) = sum dzw max(K_iso_steep, K taper) / (4 dzt) [m2 s-1]. Each output is its own
+    array (views of the model's [face, n] arrays): LLVM then knows they do not overlap and
+    vectorises the cell loop without run-time overlap checks."""
+    j2, i2 = j + face, i + 1 - face  # the cell across the face
+    if face == EAST:  # static: one branch is compiled
+        grad_temp = gradient_x(temp, k, j, i, mask, dxu, cost)
+        grad_salt = gradient_x(salt, k, j, i, mask, dxu, cost)
+    else:
+        grad_temp = gradient_y(temp, k, j, i, mask, dyu)
+        grad_salt = gradient_y(salt, k, j, i, mask, dyu)
+    has_below = k > 0
+    # always true; a bool variable, not the literal True: a literal passed to an inlined
+    # helper counts as an alias in Numba's parfor analysis, which then drops the noalias
+    # arguments that let LLVM vectorise without run-time overlap checks
+    has_above = k >= 0
+    below_level = max(k - 1, 0)
+    diffusivity = face_average(K_iso, k, j, i, j2, i2)
+    m = mask[k, j, i]
+    horizontal = drdT[k, j, i] * grad_temp + drdS[k, j, i] * grad_salt
+    horizontal2 = drdT[k, j2, i2] * grad_temp + drdS[k, j2, i2] * grad_salt
+    t0, s0, p0 = lateral_triad(
+        has_below, horizontal,
+        vertical_density_gradient(k, j, i, temp, salt, drdT, drdS, maskW, dzw, below_level),
+        m, diffusivity, dzw[below_level], K_iso_steep, iso_slopec, iso_dslope,
     )  # fmt: skip
-    diagonal[1, k, j, i] = lateral_face_triads(
-        k, j, i, j + 1, i, NORTH, gradient_y(temp, k, j, i, maskV, dyu),
-        gradient_y(salt, k, j, i, maskV, dyu), below, above, below_north, above_north,
-        drdT, drdS, K_iso, maskV, dzw, dzt, K_iso_steep, flat_taper, iso_slopec, iso_dslope,
-        triads, steepness,
+    t2, s2, p2 = lateral_triad(
+        has_below, horizontal2,
+        vertical_density_gradient(k, j2, i2, temp, salt, drdT, drdS, maskW, dzw, below_level),
+        m, diffusivity, dzw[below_level], K_iso_steep, iso_slopec, iso_dslope,
     )  # fmt: skip
+    t1, s1, p1 = lateral_triad(
+        has_above, horizontal,
+        vertical_density_gradient(k, j, i, temp, salt, drdT, drdS, maskW, dzw, k),
+        m, diffusivity, dzw[k], K_iso_steep, iso_slopec, iso_dslope,
+    )  # fmt: skip
+    t3, s3, p3 = lateral_triad(
+        has_above, horizontal2,
+        vertical_density_gradient(k, j2, i2, temp, salt, drdT, drdS, maskW, dzw, k),
+        m, diffusivity, dzw[k], K_iso_steep, iso_slopec, iso_dslope,
+    )  # fmt: skip
+    triad0[k, j, i], triad1[k, j, i], triad2[k, j, i], triad3[k, j, i] = t0, t1, t2, t3
+    steep0[k, j, i], steep1[k, j, i], steep2[k, j, i], steep3[k, j, i] = s0, s1, s2, s3
+    total = 0.0
+    total += p0
+    total += p2
+    total += p1
+    total += p3
+    diagonal[k, j, i] = total / (4.0 * dzt[k])
 
 
 @kernel(radius=1)

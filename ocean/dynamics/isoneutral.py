@@ -49,7 +49,6 @@ class IsoneutralMixing:
         self.triads = b.zeros(TRIAD_SHAPE + shape)
         # each lateral triad's taper S^2, which the top faces' K_33 reuses
         self.steepness = b.zeros((2, 4) + shape)
-        self.flat_taper = KI.tapered(0.0, s.iso_slopec, s.iso_dslope)
         self.diagonal = b.zeros((3,) + shape)
         # dt K_33 / dzw of the implicit vertical solve
         self.implicit_delta = b.zeros(shape)
@@ -97,11 +96,11 @@ class IsoneutralMixing:
             KI.density_derivatives_at_t, g.box(g.h),
             self.eos, temp, salt, d.maskT, d.zt, self.drdT, self.drdS,
         )  # fmt: skip
-        b.launch(
-            KI.isoneutral_tensor_lateral, KI.lateral_box(g.box(1)),
+        lateral_tensor(
+            b, KI.lateral_box(g.box(1)),
             temp, salt, self.drdT, self.drdS, st.K_iso, d.maskU, d.maskV, d.maskW, d.dxu,
-            d.dyu, d.dzt, d.dzw, d.cost, s.K_iso_steep, self.flat_taper, s.iso_slopec,
-            s.iso_dslope, self.triads, self.diagonal, self.steepness,
+            d.dyu, d.dzt, d.dzw, d.cost, s.K_iso_steep, s.iso_slopec, s.iso_dslope,
+            self.triads, self.diagonal, self.steepness,
         )  # fmt: skip
         b.launch(
             KI.isoneutral_tensor_top, g.box(1),
@@ -166,4 +165,20 @@ class IsoneutralMixing:
             int_drho, self.lateral_dissipation, fluxes[2], self.diagonal,
             st.arrays[name][st.taup1], iso, d.kbot, d.maskW, d.dzw, s.grav, s.rho_0,
             st.P_diss_iso if iso else st.P_diss_skew,
+        )  # fmt: skip
+
+
+def lateral_tensor(
+    backend, box, temp, salt, drdT, drdS, K_iso, maskU, maskV, maskW, dxu, dyu, dzt, dzw,
+    cost, K_iso_steep, iso_slopec, iso_dslope, triads, diagonal, steepness,
+):  # fmt: skip
+    """The east and north faces' triads (``triads[EAST]``, ``triads[NORTH]``), taper S^2
+    (``steepness``) and K_11, K_22 (``diagonal[0]``, ``diagonal[1]``) on ``box``: one launch
+    of ``isoneutral.isoneutral_tensor_lateral`` per face, each output slice its own array."""
+    for face, mask in ((KI.EAST, maskU), (KI.NORTH, maskV)):
+        backend.launch(
+            KI.isoneutral_tensor_lateral, box,
+            face, temp, salt, drdT, drdS, K_iso, mask, dxu, dyu, cost, dzt, dzw, maskW,
+            K_iso_steep, iso_slopec, iso_dslope, *triads[face], *steepness[face],
+            diagonal[face],
         )  # fmt: skip

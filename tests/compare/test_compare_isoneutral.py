@@ -13,6 +13,7 @@ from veros_pair import acc_pair, interior, ours_layout, relative_difference
 
 from ocean.backends import get_backend
 from ocean.dynamics.implicit import solve_vertical_diffusion
+from ocean.dynamics.isoneutral import lateral_tensor
 from ocean.dynamics.tracers import EOS_TYPES
 from ocean.kernels import energy as KE
 from ocean.kernels import isoneutral as KI
@@ -64,12 +65,11 @@ def our_tensor(pair):
     triads, diagonal = np.zeros((4, 4) + shape), np.zeros((3,) + shape)
     steepness = np.zeros((2, 4) + shape)
     K_iso, maskW = ours_layout(vs.K_iso), ours_layout(vs.maskW)
-    backend.launch(
-        KI.isoneutral_tensor_lateral, KI.lateral_box(grid.box(1)),
+    lateral_tensor(
+        backend, KI.lateral_box(grid.box(1)),
         temp, salt, drdT, drdS, K_iso, ours_layout(vs.maskU), ours_layout(vs.maskV), maskW,
-        vs.dxu, vs.dyu, vs.dzt, vs.dzw, vs.cost, s.K_iso_steep,
-        KI.tapered(0.0, s.iso_slopec, s.iso_dslope), s.iso_slopec, s.iso_dslope, triads,
-        diagonal, steepness,
+        vs.dxu, vs.dyu, vs.dzt, vs.dzw, vs.cost, s.K_iso_steep, s.iso_slopec, s.iso_dslope,
+        triads, diagonal, steepness,
     )  # fmt: skip
     backend.launch(
         KI.isoneutral_tensor_top, grid.box(1),

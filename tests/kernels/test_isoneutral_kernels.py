@@ -11,6 +11,7 @@ from simulator import run_in_simulator
 
 from ocean.backends import get_backend
 from ocean.dynamics.implicit import solve_vertical_diffusion
+from ocean.dynamics.isoneutral import lateral_tensor
 from ocean.kernels import isoneutral as KI
 
 NZ, NY, NX = 5, 5, 6
@@ -63,11 +64,11 @@ def random_case(seed=0, backend="cpu"):
         1, temp, salt, maskT, zt, out["drdT"], out["drdS"],
     )  # fmt: skip
     steepness = np.zeros((2, 4) + shape)
-    b.launch(
-        KI.isoneutral_tensor_lateral, KI.lateral_box(inner),
+    lateral_tensor(
+        b, KI.lateral_box(inner),
         temp, salt, out["drdT"], out["drdS"], c["K_iso"], maskU, maskV, maskW, c["dxu"],
-        c["dyu"], dzt, dzw, c["cost"], 200.0, KI.tapered(0.0, 0.01, 0.005), 0.01, 0.005,
-        out["triads"], out["diagonal"], steepness,
+        c["dyu"], dzt, dzw, c["cost"], 200.0, 0.01, 0.005, out["triads"], out["diagonal"],
+        steepness,
     )  # fmt: skip
     b.launch(
         KI.isoneutral_tensor_top, inner,
