@@ -87,7 +87,7 @@ def idemix_eliminate(
     land keep ``energy_new`` (stores unconditional, values selected: the row vectorises)."""
     top = energy.shape[0] - 1
     first = kbot[j, i] - 1
-    wet = first >= 0 and k >= first
+    wet = (first >= 0) & (k >= first)  # no short-circuit: see diffusion_eliminate
     inner = k > first
     above = min(k + 1, top)
     delta_below = dt * tau_v * 0.5 * (c0[k - 1, j, i] + c0[k, j, i]) / dzt[k] if inner else 0.0

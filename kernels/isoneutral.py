@@ -254,7 +254,10 @@ def lateral_triad_flux(tracer, triads, face, k, j, i, j2, i2, K1, K1_skew, dzt):
     total_skew = 0.0
     for kr in range(2):
         for ip in range(2):
-            jc, ic = (j, i) if ip == 0 else (j2, i2)
+            # two selects, not a tuple: a tuple chosen in a branch counts as an alias in
+            # Numba's parfor analysis and costs the loop its noalias arguments
+            jc = j if ip == 0 else j2
+            ic = i if ip == 0 else i2
             slope = triads[face, ip * 2 + kr, k, j, i]
             difference = vertical_difference(tracer, k, jc, ic, kr)
             total += K1 * slope * difference

@@ -109,7 +109,7 @@ def energy_eliminate(
     """
     top = energy.shape[0] - 1
     first = kbot[j, i] - 1
-    wet = first >= 0 and k >= first
+    wet = (first >= 0) & (k >= first)  # no short-circuit: see diffusion_eliminate
     inner = k > first
     above = min(k + 1, top)
     delta_below = (

@@ -83,7 +83,10 @@ def diffusion_eliminate(k, j, i, kbot, dz, delta, rhs, work, x):
     are unconditional (their values selected) so that the row loop vectorises."""
     top = x.shape[0] - 1
     first = kbot[j, i] - 1
-    wet = first >= 0 and k >= first
+    # & rather than `and`: a short-circuit joins two bools in a phi, which Numba's parfor
+    # analysis counts as an alias, and the launch then loses the noalias arguments that
+    # let LLVM vectorise the row without run-time overlap checks
+    wet = (first >= 0) & (k >= first)
     inner = k > first
     up = delta[k, j, i] if k < top else 0.0
     prev = delta[k - 1, j, i] if inner else 0.0
@@ -102,6 +105,6 @@ def diffusion_back_substitute(k, j, i, kbot, work, x):
     sweep down the columns from the level below the top to kbot - 1 (the top level and
     dry levels keep x)."""
     top = x.shape[0] - 1
-    wet = kbot[j, i] > 0 and kbot[j, i] - 1 <= k < top
+    wet = (kbot[j, i] > 0) & (kbot[j, i] - 1 <= k) & (k < top)  # & as in the elimination
     above = x[min(k + 1, top), j, i]
     x[k, j, i] = x[k, j, i] - work[k, j, i] * above if wet else x[k, j, i]
