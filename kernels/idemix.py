@@ -12,6 +12,7 @@ top half box. The dissipation alpha_c max(E^n, 0) E^{n+1} heats nothing: it feed
 from math import acosh, asin, exp, pi, sqrt
 
 from .core import column_kernel, kernel, stencil
+from .tridiagonal import eliminate_row
 
 
 @stencil
@@ -101,10 +102,7 @@ def idemix_eliminate(
     rhs = energy[k, j, i] + dt * forcing[k, j, i]
     surface = rhs + dt * forc_iw_surface[j, i] / (0.5 * dzw[k]) if k == top else rhs
     rhs = rhs + dt * forc_iw_bottom[j, i] / dzw[k] if k == first else surface
-    pivot = diagonal - lower * work[k - 1, j, i] if inner else diagonal
-    value = rhs - lower * energy_new[k - 1, j, i] if inner else rhs
-    work[k, j, i] = upper / pivot if wet else work[k, j, i]
-    energy_new[k, j, i] = value / pivot if wet else energy_new[k, j, i]
+    eliminate_row(k, first, j, i, wet, lower, upper, diagonal, rhs, work, energy_new)
 
 
 @kernel(radius=0)

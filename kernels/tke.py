@@ -18,6 +18,7 @@ from math import sqrt
 
 from .core import column_kernel, kernel, stencil
 from .eos import density_derivatives
+from .tridiagonal import eliminate_row
 
 #: floor of N^2, K_diss_v/kappaM and of kappaM in the ratios below [s-2, m2 s-1]
 TINY = 1e-12
@@ -124,10 +125,7 @@ def energy_eliminate(
     forcing = production[k, j, i] + transfer[k, j, i] - sink[k, j, i]
     rhs = energy[k, j, i] + dt * forcing
     rhs = rhs + dt * surface_flux[j, i] / (0.5 * dzw[top]) if k == top else rhs
-    pivot = diagonal - lower * work[k - 1, j, i] if inner else diagonal
-    value = rhs - lower * energy_new[k - 1, j, i] if inner else rhs
-    work[k, j, i] = upper / pivot if wet else work[k, j, i]
-    energy_new[k, j, i] = value / pivot if wet else energy_new[k, j, i]
+    eliminate_row(k, first, j, i, wet, lower, upper, diagonal, rhs, work, energy_new)
 
 
 @kernel(radius=0)

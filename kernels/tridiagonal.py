@@ -50,25 +50,18 @@ def solve_column_transposed(j, i, k0, nz, dz, work, x):
         x[k, j, i] = x[k, j, i] * dz[k]
 
 
-@stencil(inline=False)
-def eliminate_row(k, k0, j, i, lower, upper, diagonal, rhs, work, x):
-    """Forward elimination of row k of a tridiagonal column system whose first row is k0:
-    ``work[k]`` gets the modified upper diagonal, ``x[k]`` the modified right-hand side
-    (rows k0..k-1 must have been eliminated already)."""
-    pivot = diagonal
-    value = rhs
-    if k > k0:
-        pivot = diagonal - lower * work[k - 1, j, i]
-        value = rhs - lower * x[k - 1, j, i]
-    work[k, j, i] = upper / pivot
-    x[k, j, i] = value / pivot
-
-
-@stencil(inline=False)
-def back_substitute(j, i, k0, nz, work, x):
-    """Back substitution on x[k0:nz, j, i] after :func:`eliminate_row` on every row."""
-    for k in range(nz - 2, k0 - 1, -1):
-        x[k, j, i] -= work[k, j, i] * x[k + 1, j, i]
+@stencil
+def eliminate_row(k, first, j, i, wet, lower, upper, diagonal, rhs, work, x):
+    """Forward elimination of row k of a tridiagonal column system whose first row is
+    ``first``, in a sweep up the columns (rows first..k-1 eliminated already): ``work[k]``
+    gets the modified upper diagonal, ``x[k]`` the modified right-hand side. Where not
+    ``wet`` (below the first row, land columns) both keep their values: the stores are
+    unconditional, their values selected, so that the row loop vectorises."""
+    inner = k > first
+    pivot = diagonal - lower * work[k - 1, j, i] if inner else diagonal
+    value = rhs - lower * x[k - 1, j, i] if inner else rhs
+    work[k, j, i] = upper / pivot if wet else work[k, j, i]
+    x[k, j, i] = value / pivot if wet else x[k, j, i]
 
 
 # -- the same solve as two sweeps over rows of columns (``kernel(sweep=...)``) -------------
@@ -79,8 +72,8 @@ def diffusion_eliminate(k, j, i, kbot, dz, delta, rhs, work, x):
     dzw_k [m] on the W face above level k (ignored at the top). Writes the modified upper
     diagonal to work[k] and the eliminated right-hand side to x[k] (``rhs`` may be ``x``).
     Levels below a column's deepest wet level kbot - 1, and land columns (kbot = 0), keep
-    their x and work. The arithmetic is :func:`solve_column`'s, bit for bit; the stores
-    are unconditional (their values selected) so that the row loop vectorises."""
+    their x and work (:func:`eliminate_row`). The arithmetic is :func:`solve_column`'s,
+    bit for bit."""
     top = x.shape[0] - 1
     first = kbot[j, i] - 1
     # & rather than `and`: a short-circuit joins two bools in a phi, which Numba's parfor
@@ -92,11 +85,7 @@ def diffusion_eliminate(k, j, i, kbot, dz, delta, rhs, work, x):
     prev = delta[k - 1, j, i] if inner else 0.0
     a = -prev / dz[k]
     c = -up / dz[k]
-    b = 1.0 - a - c
-    denom = b - a * work[k - 1, j, i] if inner else b
-    value = (rhs[k, j, i] - a * x[k - 1, j, i]) / denom if inner else rhs[k, j, i] / denom
-    x[k, j, i] = value if wet else x[k, j, i]
-    work[k, j, i] = c / denom if wet else work[k, j, i]
+    eliminate_row(k, first, j, i, wet, a, c, 1.0 - a - c, rhs[k, j, i], work, x)
 
 
 @kernel(radius=0, sweep=-1)
