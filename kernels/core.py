@@ -283,3 +283,10 @@ def in_box(k, j, i, fbox):
 def in_box2(j, i, fbox):
     """Whether column (j, i) lies in the forward column box (j0, j1, i0, i1)."""
     return (j >= fbox[0]) & (j < fbox[1]) & (i >= fbox[2]) & (i < fbox[3])
+
+
+@stencil
+def in_columns(j, i, fbox):
+    """Whether column (j, i) lies in the columns of the forward cell box
+    (k0, k1, j0, j1, i0, i1): the test of a column adjoint of a cell kernel."""
+    return (j >= fbox[2]) & (j < fbox[3]) & (i >= fbox[4]) & (i < fbox[5])

@@ -22,7 +22,7 @@ quadratic_temperature_only, 5 teos10 (``VEROS_TYPES`` in ocean/dynamics/tracers.
 
 from math import sqrt
 
-from .core import adjoint_of, column_kernel, in_box2, stencil
+from .core import adjoint_of, column_kernel, in_columns, kernel, stencil
 
 RHO0 = 1024.0
 THETA0 = 283.0 - 273.15
@@ -164,21 +164,24 @@ def density(eos, temp, salt, p):
     )
 
 
-@column_kernel(radius=0, static=("eos",))
-def equation_of_state(j, i, eos, temp, salt, maskT, maskW, zt, dzw, grav, rho_0, rho, nsqr):
-    """rho at T points and N^2 = -g/rho_0 (rho(S,T at k+1; p_k) - rho_k)/dzw_k at W points
-    [s-2] (the upper cell brought to the lower cell's pressure); N^2 at the top copies the
-    level below."""
-    nz = temp.shape[0]
-    for k in range(nz):
-        rho[k, j, i] = maskT[k, j, i] * density(eos, temp[k, j, i], salt[k, j, i], -zt[k])
-    for k in range(nz - 1):
-        upper = density(eos, temp[k + 1, j, i], salt[k + 1, j, i], -zt[k])
-        nsqr[k, j, i] = -grav / rho_0 * (upper - rho[k, j, i]) / dzw[k] * maskW[k, j, i]
-    if nz > 1:
-        nsqr[nz - 1, j, i] = nsqr[nz - 2, j, i]
-    else:
-        nsqr[0, j, i] = 0.0
+@kernel(radius=0, static=("eos",))
+def equation_of_state(k, j, i, eos, temp, salt, maskT, maskW, zt, dzw, grav, rho_0, rho, nsqr):
+    """rho at T point (k, j, i) and N^2 = -g/rho_0 (rho(S,T at k+1; p_k) - rho_k)/dzw_k at
+    the W point above it [s-2] (the upper cell brought to the lower cell's pressure); N^2
+    at the top copies the level below, which the top cell evaluates again (a cell kernel:
+    its levels are independent, so that the cell loop vectorises)."""
+    top = temp.shape[0] - 1
+    level = min(k, max(top - 1, 0))  # the level whose N^2 this cell's W point holds
+    above = min(level + 1, top)
+    p = -zt[level]
+    own = density(eos, temp[level, j, i], salt[level, j, i], p)
+    upper = density(eos, temp[above, j, i], salt[above, j, i], p)
+    own_masked = maskT[level, j, i] * own
+    rho_here = maskT[k, j, i] * own if k == level else maskT[k, j, i] * density(
+        eos, temp[k, j, i], salt[k, j, i], -zt[k])  # fmt: skip
+    rho[k, j, i] = rho_here
+    gradient = -grav / rho_0 * (upper - own_masked) / dzw[level] * maskW[level, j, i]
+    nsqr[k, j, i] = gradient if top > 0 else 0.0
 
 
 # -- adjoint ------------------------------------------------------------------------------
@@ -226,7 +229,7 @@ def equation_of_state_adj(
     their own pressure, minus) and N^2_{k-1} (at the pressure of level k-1, plus), the
     adjoints of the two N^2 they enter; the top N^2 copies the level below, so its adjoint
     joins that level's. Derivatives of the density are exact (``density_derivatives``)."""
-    if not in_box2(j, i, fbox):
+    if not in_columns(j, i, fbox):
         return
     nz = temp.shape[0]
     for k in range(nz):

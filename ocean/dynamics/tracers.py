@@ -84,7 +84,7 @@ class Tracers:
         m = self.model
         st, s, d = m.state, m.settings, m.dev
         m.backend.launch(
-            KE.equation_of_state, m.grid.box2(m.grid.h),
+            KE.equation_of_state, m.grid.box(m.grid.h),
             self.eos, st.temp[level], st.salt[level], d.maskT, d.maskW, d.zt, d.dzw,
             s.grav, s.rho_0, st.rho[level], st.Nsqr[level],
         )  # fmt: skip

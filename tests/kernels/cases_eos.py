@@ -17,7 +17,7 @@ def _equation_of_state(eos):
             "grav": m.settings.grav,
             "rho_0": m.settings.rho_0,
         }
-        return m.grid.box2(m.grid.h), given  # as ocean/dynamics/tracers.py: halo included
+        return m.grid.box(m.grid.h), given  # as ocean/dynamics/tracers.py: halo included
 
     return make
 
