@@ -84,6 +84,8 @@ class CpuBackend(GeneratedLaunchers, HostPrimitives):
     def launch(self, kn, region, *args):
         """Run ``kn`` on every cell of ``region`` = (k0, k1, j0, j1, i0, i1) or (j0, j1, i0, i1)."""
         self.check_arguments(kn, args)
+        if kn.sweeps:
+            return self.launch_sweeps(kn, region, args)
         static = self.static_values(kn, args) if kn.static else ()
         if kn.column or region[4] >= kn.radius:
             self.launcher(kn, "launch", static)(*region, *args)

@@ -117,6 +117,8 @@ class CudaBackend(GeneratedLaunchers, HostPrimitives):
 
     def launch(self, kn, region, *args):
         self.check_arguments(kn, args)
+        if kn.sweeps:
+            return self.launch_sweeps(kn, region, args)
         if kn.column:
             j0, j1, i0, i1 = region
             extent, block = (i1 - i0, j1 - j0), COLUMN_BLOCK

@@ -126,6 +126,16 @@ class GeneratedLaunchers:
             module = modules[(kn, static_values)] = load_generated(self.cache_tag(), kn, src, tag)
         return getattr(module, variant)
 
+    def launch_sweeps(self, kn, region, args):
+        """Launch the column kernel ``kn``'s sweep form (``Kernel.sweeps``) on its columns
+        ``region`` = (j0, j1, i0, i1): each kernel in order over all levels, those of the
+        first 3-D array argument."""
+        levels = next((a.shape[-3] for a in args if getattr(a, "ndim", 0) == 3), None)
+        if levels is None:
+            raise TypeError(f"{kn.name}: a sweep form needs a 3-D array argument")
+        for form in kn.sweeps:
+            self.launch(form, (0, levels, *region), *args)
+
     @staticmethod
     def static_values(kn, args) -> tuple[str, ...]:
         """The literals of ``kn``'s static arguments in ``args`` (ints or bools only)."""

@@ -12,6 +12,7 @@ callable from both Numba targets and from plain Python.
 
 from __future__ import annotations
 
+import dataclasses
 import inspect
 from dataclasses import dataclass, field
 
@@ -46,6 +47,10 @@ class Kernel:
     sweep: int = 0
     #: integer (or bool) arguments compiled in as constants, one launcher per value seen
     static: tuple[str, ...] = ()
+    #: a column kernel's form as cell or sweep kernels with its arguments, which the
+    #: backends launch instead, in order, over all levels of its columns
+    #: (:func:`column_kernel`)
+    sweeps: tuple = ()
 
     @property
     def static_positions(self) -> tuple[int, ...]:
@@ -126,14 +131,45 @@ def kernel(radius: int = 1, sweep: int = 0, static=()):
     return wrap
 
 
-def column_kernel(radius: int = 0, static=()):
+def column_kernel(radius: int = 0, static=(), sweeps=()):
     """Mark ``f(j, i, *args)`` as a column kernel that loops over k itself (``static`` as
-    for :func:`kernel`)."""
+    for :func:`kernel`).
+
+    ``sweeps``: cell or sweep kernels (:func:`kernel`) taking the same arguments that,
+    launched in this order over all levels of the same columns, do the same work bit for
+    bit. The backends then launch those instead: a column's chain of dependent divisions
+    (a tridiagonal solve) runs one column at a time, a sweep runs a row of columns side by
+    side. The column form stays the definition: its adjoint kernels, its tangent-linear
+    and the tests' oracles read it. The levels are those of the first 3-D array argument.
+    """
 
     def wrap(func):
-        return _make(func, radius, column=True, static=static)
+        kn = _make(func, radius, column=True, static=static)
+        for form in sweeps:
+            check_sweep_form(kn, form)
+        if sweeps:
+            kn = dataclasses.replace(kn, sweeps=tuple(sweeps))
+            KERNELS[f"{kn.module}.{kn.name}"] = kn
+        return kn
 
     return wrap
+
+
+def check_sweep_form(kn: Kernel, form) -> None:
+    """Refuse, naming what differs, a sweep form that cannot stand in for ``kn``."""
+    where = f"column kernel {kn.module}.{kn.name}"
+    if not isinstance(form, Kernel) or form.column:
+        raise TypeError(f"{where}: its sweeps must be cell or sweep kernels, got {form!r}")
+    if form.arg_names != kn.arg_names:
+        raise TypeError(
+            f"{where}: sweep form {form.name} takes {form.arg_names}, not the column "
+            f"kernel's arguments {kn.arg_names}"
+        )
+    if form.radius > kn.radius or form.static != kn.static:
+        raise TypeError(
+            f"{where}: sweep form {form.name} has radius {form.radius} and static "
+            f"{form.static}; it needs radius <= {kn.radius} and static {kn.static}"
+        )
 
 
 def stencil(func=None, *, inline: bool = True):

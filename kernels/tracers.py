@@ -2,7 +2,7 @@
 implicit vertical diffusion with surface restoring and flux forcing (pyOM2/Veros order)."""
 
 from .core import adjoint_of, column_kernel, in_box, in_box2, kernel, stencil
-from .tridiagonal import solve_column
+from .tridiagonal import eliminate_row, solve_column, substitute_level
 
 
 @stencil
@@ -34,12 +34,43 @@ def tracer_explicit_step(
     t_new[k, j, i] = maskT[k, j, i] * (tc + dt * g)
 
 
-@column_kernel(radius=0)
+@kernel(radius=0, sweep=1)
+def tracer_mixing_eliminate(
+    k, j, i, t, kappaH, kbot, dzt, dzw, dt, rate, target, flux, work, t_new
+):  # fmt: skip
+    """Forward elimination, at level k of a sweep up the columns, of
+    :func:`tracer_vertical_mixing`'s solve: delta = dt kappaH / dzw [m] on the faces, the
+    surface flux added to the top row's right-hand side (``tridiagonal.eliminate_row``;
+    land columns keep T*)."""
+    top = t.shape[0] - 1
+    first = kbot[j, i] - 1
+    wet = (first >= 0) & (k >= first)  # no short-circuit: see diffusion_eliminate
+    inner = k > first
+    up = dt / dzw[k] * kappaH[k, j, i] if k < top else 0.0
+    prev = dt / dzw[k - 1] * kappaH[k - 1, j, i] if inner else 0.0
+    lower = -prev / dzt[k]
+    upper = -up / dzt[k]
+    q = rate[j, i] * (target[j, i] - t[top, j, i]) + flux[j, i]
+    rhs = t_new[k, j, i] + dt * q / dzt[top] if k == top else t_new[k, j, i]
+    eliminate_row(k, first, j, i, wet, lower, upper, 1.0 - lower - upper, rhs, work, t_new)
+
+
+@kernel(radius=0, sweep=-1)
+def tracer_mixing_back_substitute(
+    k, j, i, t, kappaH, kbot, dzt, dzw, dt, rate, target, flux, work, t_new
+):  # fmt: skip
+    """Back substitution, at level k of a sweep down the columns, after
+    :func:`tracer_mixing_eliminate` (``tridiagonal.substitute_level``)."""
+    substitute_level(k, j, i, kbot, work, t_new)
+
+
+@column_kernel(radius=0, sweeps=(tracer_mixing_eliminate, tracer_mixing_back_substitute))
 def tracer_vertical_mixing(
     j, i, t, kappaH, kbot, dzt, dzw, dt, rate, target, flux, work, t_new
 ):  # fmt: skip
     """Backward-Euler vertical diffusion of T* in place, with the surface flux
-    Q = rate (target - T_top) + flux [tracer m s-1] (T_top at tau) added to the top cell."""
+    Q = rate (target - T_top) + flux [tracer m s-1] (T_top at tau) added to the top cell.
+    Launched as its two sweeps (``tracer_mixing_eliminate``, ``..._back_substitute``)."""
     nz = t.shape[0]
     kb = kbot[j, i]
     if kb == 0:

@@ -88,12 +88,18 @@ def diffusion_eliminate(k, j, i, kbot, dz, delta, rhs, work, x):
     eliminate_row(k, first, j, i, wet, a, c, 1.0 - a - c, rhs[k, j, i], work, x)
 
 
-@kernel(radius=0, sweep=-1)
-def diffusion_back_substitute(k, j, i, kbot, work, x):
-    """Back substitution x[k] -= work[k] x[k + 1] after :func:`diffusion_eliminate`, in a
-    sweep down the columns from the level below the top to kbot - 1 (the top level and
-    dry levels keep x)."""
+@stencil
+def substitute_level(k, j, i, kbot, work, x):
+    """Back substitution x[k] -= work[k] x[k + 1] at level k of a sweep down the columns
+    after an elimination sweep (:func:`eliminate_row`): the levels from the one below the
+    top to kbot - 1 change; the top level and dry levels keep x."""
     top = x.shape[0] - 1
     wet = (kbot[j, i] > 0) & (kbot[j, i] - 1 <= k) & (k < top)  # & as in the elimination
     above = x[min(k + 1, top), j, i]
     x[k, j, i] = x[k, j, i] - work[k, j, i] * above if wet else x[k, j, i]
+
+
+@kernel(radius=0, sweep=-1)
+def diffusion_back_substitute(k, j, i, kbot, work, x):
+    """Back substitution after :func:`diffusion_eliminate` (:func:`substitute_level`)."""
+    substitute_level(k, j, i, kbot, work, x)

@@ -1,8 +1,8 @@
 """Implicit vertical viscosity (pyOM2/Veros): du_mix = (A(kappaM)^-1 u - u)/dt per column,
 with A the backward-Euler vertical diffusion of momentum [m s-2]; and its adjoint."""
 
-from .core import adjoint_of, column_kernel, in_box2, stencil
-from .tridiagonal import solve_column, solve_column_transposed
+from .core import adjoint_of, column_kernel, in_box2, kernel, stencil
+from .tridiagonal import eliminate_row, solve_column, solve_column_transposed
 
 
 @stencil
@@ -13,12 +13,68 @@ def face_delta(k, j, i, j2, i2, kappaM, mask, dzw, dt):
     return dt / dzw[k] * face * mask[k + 1, j, i] * mask[k, j, i]
 
 
-@column_kernel(radius=1)
+@stencil
+def eliminate_friction_level(k, j, i, j2, i2, kb, vel, kappaM, mask, dzt, dzw, dt, work, mix):
+    """Forward elimination at level k of one velocity column's implicit friction
+    (:func:`implicit_vertical_friction`, deepest wet level kb - 1): the faces' deltas
+    (:func:`face_delta`) inline, the eliminated right-hand side into ``mix``."""
+    top = vel.shape[0] - 1
+    first = kb - 1
+    wet = (first >= 0) & (k >= first)  # no short-circuit: see tridiagonal
+    inner = k > first
+    face = max(min(k, top - 1), 0)  # the face above k, in bounds (unused at the top)
+    up = face_delta(face, j, i, j2, i2, kappaM, mask, dzw, dt) if k < top else 0.0
+    below = max(k - 1, 0)
+    prev = face_delta(below, j, i, j2, i2, kappaM, mask, dzw, dt) if inner else 0.0
+    lower = -prev / dzt[k]
+    upper = -up / dzt[k]
+    eliminate_row(k, first, j, i, wet, lower, upper, 1.0 - lower - upper, vel[k, j, i], work, mix)
+
+
+@stencil
+def substitute_friction_level(k, j, i, kb, vel, dt, work, mix):
+    """Back substitution at level k of one velocity column, and its tendency
+    (x - vel)/dt into ``mix`` (0 on dry levels). ``work[k]`` holds the modified upper
+    diagonal and is overwritten by x_k, which the level below reads."""
+    top = vel.shape[0] - 1
+    wet = (kb > 0) & (k >= kb - 1)
+    above = work[min(k + 1, top), j, i]  # x_k+1, left there one level up
+    x = mix[k, j, i] - work[k, j, i] * above if k < top else mix[k, j, i]
+    work[k, j, i] = x
+    mix[k, j, i] = (x - vel[k, j, i]) / dt if wet else 0.0
+
+
+@kernel(radius=1, sweep=1)
+def friction_eliminate(
+    k, j, i, u, v, kappaM, kbot, maskU, maskV, dzt, dzw, dt, work_u, work_v, du_mix, dv_mix
+):  # fmt: skip
+    """Forward elimination, at level k of a sweep up the columns, of
+    :func:`implicit_vertical_friction`'s solves for u and v."""
+    ku = max(kbot[j, i], kbot[j, i + 1])
+    kv = max(kbot[j, i], kbot[j + 1, i])
+    eliminate_friction_level(k, j, i, j, i + 1, ku, u, kappaM, maskU, dzt, dzw, dt, work_u, du_mix)
+    eliminate_friction_level(k, j, i, j + 1, i, kv, v, kappaM, maskV, dzt, dzw, dt, work_v, dv_mix)
+
+
+@kernel(radius=1, sweep=-1)
+def friction_back_substitute(
+    k, j, i, u, v, kappaM, kbot, maskU, maskV, dzt, dzw, dt, work_u, work_v, du_mix, dv_mix
+):  # fmt: skip
+    """Back substitution, at level k of a sweep down the columns, after
+    :func:`friction_eliminate`, giving du_mix and dv_mix."""
+    ku = max(kbot[j, i], kbot[j, i + 1])
+    kv = max(kbot[j, i], kbot[j + 1, i])
+    substitute_friction_level(k, j, i, ku, u, dt, work_u, du_mix)
+    substitute_friction_level(k, j, i, kv, v, dt, work_v, dv_mix)
+
+
+@column_kernel(radius=1, sweeps=(friction_eliminate, friction_back_substitute))
 def implicit_vertical_friction(
     j, i, u, v, kappaM, kbot, maskU, maskV, dzt, dzw, dt, work_u, work_v, du_mix, dv_mix
 ):
     """du_mix = (u* - u)/dt with (1 - dt d/dz kappaM d/dz) u* = u, zero stress at the top
-    and bottom, kappaM [m2 s-1] averaged from W points to the U (V) column."""
+    and bottom, kappaM [m2 s-1] averaged from W points to the U (V) column. Launched as
+    its two sweeps (``friction_eliminate``, ``friction_back_substitute``)."""
     nz = u.shape[0]
     ku = max(kbot[j, i], kbot[j, i + 1])
     kv = max(kbot[j, i], kbot[j + 1, i])
