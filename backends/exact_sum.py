@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import numba
 import numpy as np
+from numba import prange
 
 LIMB_BITS = 32
 LIMBS = 68  # 68 * 32 = 2176 bits > 2098 bits of double range, plus room for carries
@@ -95,6 +96,36 @@ def box_dot_exact(a, b, box) -> np.ndarray:
     if not _box_dot(a, b, *box, acc, np.zeros(1)):
         raise FloatingPointError("exact dot product of values that are not finite")
     return normalise(acc)
+
+
+@numba.njit(cache=True, parallel=True)
+def _box_products_by_level(a, w, k0, k1, j0, j1, i0, i1, accs):
+    """accs[k - k0] += sum a*w over level k of the 3-D box, exactly, the levels in
+    parallel (each its own accumulator); False if a product is not finite."""
+    finite = np.ones(k1 - k0, dtype=np.bool_)
+    for n in prange(k1 - k0):
+        k = k0 + n
+        acc = accs[n]
+        cell = np.zeros(1)
+        bits = cell.view(np.int64)
+        for j in range(j0, j1):
+            for i in range(i0, i1):
+                cell[0] = a[k, j, i] * w[k, j, i]
+                if not _add(acc, bits[0]):
+                    finite[n] = False
+    return finite.all()
+
+
+def box_products_exact(a, w, box) -> np.ndarray:
+    """Accumulator of sum a*w over the 3-D box (k0, k1, j0, j1, i0, i1) of host arrays:
+    one accumulator per level (summed in parallel), normalised and added, all exactly."""
+    k0, k1 = box[:2]
+    accs = np.zeros((max(k1 - k0, 0), LIMBS), dtype=np.int64)
+    if not _box_products_by_level(a, w, *box, accs):
+        raise FloatingPointError("exact sum of products that are not finite")
+    for acc in accs:
+        normalise(acc)
+    return normalise(accs.sum(axis=0)) if len(accs) else new_accumulator()
 
 
 @numba.njit(cache=True)

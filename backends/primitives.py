@@ -9,7 +9,7 @@ from __future__ import annotations
 import numba
 import numpy as np
 
-from .exact_sum import accumulate, box_dot_exact, new_accumulator
+from .exact_sum import box_dot_exact, box_products_exact
 
 
 @numba.njit(cache=True)
@@ -95,9 +95,7 @@ class HostPrimitives:
 
     def weighted_sum_exact(self, a, w, box):
         """Exact accumulator (``backends/exact_sum.py``) of sum a*w over the 3-D box."""
-        k0, k1, j0, j1, i0, i1 = box
-        sl = (slice(k0, k1), slice(j0, j1), slice(i0, i1))
-        return accumulate(new_accumulator(), as3d(a)[sl] * as3d(w)[sl])
+        return box_products_exact(as3d(a), as3d(w), tuple(int(b) for b in box))
 
     def masked_max_abs(self, a, mask, box):
         """max |a| where mask != 0 over the 3-D box; NaN if any such value is NaN."""

@@ -9,6 +9,7 @@ from ocean.backends.exact_sum import (
     LIMB_BITS,
     accumulate,
     box_dot_exact,
+    box_products_exact,
     new_accumulator,
     normalise,
     to_float,
@@ -67,6 +68,25 @@ def test_dot_and_row_rounding_match_the_exact_values():
     assert sums.tolist() == [exact(row) for row in rows]
 
 
+def test_box_of_products_by_levels_is_the_exact_sum():
+    """The 3-D box's products, summed level by level in parallel, are the one exact sum
+    (terms over the whole range, each level's cancelling the next's), bit for bit the
+    accumulator of all of them in one."""
+    rng = np.random.default_rng(4)
+    a = rng.standard_normal((5, 6, 7)) * 10.0 ** rng.integers(-150, 150, (5, 6, 7))
+    a[2] = -a[1]
+    w = rng.uniform(0.5, 2.0, (5, 6, 7))
+    w[2] = w[1]
+    box = (1, 5, 1, 6, 0, 5)
+    products = (a * w)[1:5, 1:6, 0:5]
+    acc = box_products_exact(a, w, box)
+    assert np.array_equal(acc, accumulate(new_accumulator(), products))
+    assert to_float(acc) == exact(products.ravel())
+    assert to_float(box_products_exact(a, w, (2, 2, 0, 6, 0, 7))) == 0.0
+
+
 def test_non_finite_terms_are_refused():
     with pytest.raises(FloatingPointError, match="not finite"):
         accumulate(new_accumulator(), np.array([1.0, np.nan]))
+    with pytest.raises(FloatingPointError, match="not finite"):
+        box_products_exact(np.full((2, 2, 2), np.inf), np.ones((2, 2, 2)), (0, 2, 0, 2, 0, 2))
