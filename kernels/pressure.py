@@ -13,7 +13,18 @@ area the operator is symmetric; we solve with its negative, which is positive de
 from .core import adjoint_of, column_kernel, in_box, in_box2, kernel
 
 
-@column_kernel(radius=0)
+@kernel(radius=0, sweep=-1)
+def hydrostatic_pressure_sweep(k, j, i, rho, maskT, dzw, grav, rho_0, p_hydro):
+    """:func:`hydrostatic_pressure` at level k of a sweep down the columns."""
+    top = rho.shape[0] - 1
+    above = min(k + 1, top)
+    surface = 0.5 * rho[top, j, i] * grav / rho_0 * dzw[top] * maskT[top, j, i]
+    layer = 0.5 * (rho[above, j, i] + rho[k, j, i]) * grav / rho_0 * dzw[k]
+    deeper = maskT[k, j, i] * (p_hydro[above, j, i] + layer)
+    p_hydro[k, j, i] = surface if k == top else deeper
+
+
+@column_kernel(radius=0, sweeps=(hydrostatic_pressure_sweep,))
 def hydrostatic_pressure(j, i, rho, maskT, dzw, grav, rho_0, p_hydro):
     """p[k] = p[k+1] + g/rho_0 (rho[k]+rho[k+1])/2 dzw[k], p[top] = g/rho_0 rho dzw/2 [m2 s-2]."""
     nz = rho.shape[0]

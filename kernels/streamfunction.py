@@ -16,10 +16,23 @@ corner area cos_u dxu dyu the operator is symmetric; as for the surface pressure
 with its negative (``pressure.surface_pressure_operator``, couplings below).
 """
 
-from .core import column_kernel
+from .core import column_kernel, kernel
 
 
-@column_kernel(radius=0)
+@kernel(radius=0, sweep=1)
+def depth_mean_tendency_sweep(
+    k, j, i, du, dv, du_mix, dv_mix, maskU, maskV, dzt, hur, hvr, ubar, vbar
+):  # fmt: skip
+    """:func:`depth_mean_tendency` at level k of a sweep up the columns: the partial sums
+    kept in ubar, vbar, scaled by 1/H at the top level."""
+    top = du.shape[0] - 1
+    su = (ubar[j, i] if k > 0 else 0.0) + (du[k, j, i] + du_mix[k, j, i]) * maskU[k, j, i] * dzt[k]
+    sv = (vbar[j, i] if k > 0 else 0.0) + (dv[k, j, i] + dv_mix[k, j, i]) * maskV[k, j, i] * dzt[k]
+    ubar[j, i] = su * hur[j, i] if k == top else su
+    vbar[j, i] = sv * hvr[j, i] if k == top else sv
+
+
+@column_kernel(radius=0, sweeps=(depth_mean_tendency_sweep,))
 def depth_mean_tendency(
     j, i, du, dv, du_mix, dv_mix, maskU, maskV, dzt, hur, hvr, ubar, vbar
 ):  # fmt: skip

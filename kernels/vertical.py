@@ -3,7 +3,18 @@
 from .core import adjoint_of, column_kernel, in_box, in_box2, kernel
 
 
-@column_kernel(radius=1)
+@kernel(radius=1, sweep=1)
+def vertical_velocity_sweep(k, j, i, u, v, maskW, dxt, dyt, dzt, cost, cosu, w):
+    """:func:`vertical_velocity` at level k of a sweep up the columns: w_k = w_{k-1} -
+    maskW dzt div (w_{-1} = 0)."""
+    div = (u[k, j, i] - u[k, j, i - 1]) / (cost[j] * dxt[i]) + (
+        cosu[j] * v[k, j, i] - cosu[j - 1] * v[k, j - 1, i]
+    ) / (cost[j] * dyt[j])
+    below = w[max(k - 1, 0), j, i] if k > 0 else 0.0
+    w[k, j, i] = below - maskW[k, j, i] * dzt[k] * div
+
+
+@column_kernel(radius=1, sweeps=(vertical_velocity_sweep,))
 def vertical_velocity(j, i, u, v, maskW, dxt, dyt, dzt, cost, cosu, w):
     """w at the top of cell k: w_k = w_{k-1} - dzt_k (d_x u + d_y(cos v)/cos) [m s-1],
     integrated up from w = 0 at the bottom."""

@@ -10,10 +10,13 @@ import numpy as np
 import pytest
 from simulator import run_in_simulator
 
+import ocean.kernels.pressure  # noqa: F401  (the kernels with sweep forms, registered)
+import ocean.kernels.streamfunction  # noqa: F401
+import ocean.kernels.tracers  # noqa: F401
+import ocean.kernels.vertical  # noqa: F401
+import ocean.kernels.vertical_friction  # noqa: F401
 from ocean.backends import get_backend
 from ocean.kernels import core
-from ocean.kernels import tracers as KT
-from ocean.kernels import vertical_friction as KVF
 from ocean.kernels.core import KERNELS, column_kernel, kernel
 
 NZ, NY, NX = 6, 5, 8
@@ -21,10 +24,23 @@ NZ, NY, NX = 6, 5, 8
 SCALARS = {
     "implicit_vertical_friction": {"dt": 600.0},
     "tracer_vertical_mixing": {"dt": 600.0},
+    "vertical_velocity": {},
+    "hydrostatic_pressure": {"grav": 9.81, "rho_0": 1024.0},
+    "depth_mean_tendency": {},
+}
+#: what each writes that the model reads (not its scratch)
+OUTPUTS = {
+    "implicit_vertical_friction": ("du_mix", "dv_mix"),
+    "tracer_vertical_mixing": ("t_new",),
+    "vertical_velocity": ("w",),
+    "hydrostatic_pressure": ("p_hydro",),
+    "depth_mean_tendency": ("ubar", "vbar"),
 }
 #: inputs drawn positive (masks, widths, diffusivities); the rest take either sign
-POSITIVE = ("mask", "dz", "kappa", "rate")
-FIELDS_2D = ("kbot", "rate", "target", "flux")
+POSITIVE = ("mask", "dz", "kappa", "rate", "cos", "h")
+FIELDS_2D = ("kbot", "rate", "target", "flux", "hur", "hvr", "ubar", "vbar")
+#: 1-D metrics by their length
+METRICS = {"dzt": NZ, "dzw": NZ, "dxt": NX, "dyt": NY, "cost": NY, "cosu": NY}
 
 
 def with_sweeps():
@@ -37,8 +53,8 @@ def draw(name, rng):
         kbot = rng.integers(0, NZ + 1, (NY, NX)).astype(np.int32)
         kbot[0, :3] = (0, NZ, 1)
         return kbot
-    if name in ("dzt", "dzw"):
-        return rng.uniform(10.0, 100.0, NZ)
+    if name in METRICS:
+        return rng.uniform(10.0, 100.0, METRICS[name]) / (100.0 if name.startswith("cos") else 1.0)
     shape = (NY, NX) if name in FIELDS_2D else (NZ, NY, NX)
     if name.startswith("kappa"):  # diffusion numbers dt kappa / dz^2 from 1e-4 to 1e2
         return 10.0 ** rng.uniform(-3.0, 3.0, shape)
@@ -73,15 +89,11 @@ def by_sweeps(backend, kn, args):
 
 
 def outputs(kn):
-    """The arguments the column kernel writes that the model reads (not its scratch)."""
-    return [n for n in kn.arg_names if n in ("du_mix", "dv_mix", "t_new")]
+    return list(OUTPUTS[kn.name])
 
 
 def test_the_kernels_with_sweep_forms_are_covered():
-    assert set(with_sweeps()) == {
-        f"{KVF.__name__}.implicit_vertical_friction",
-        f"{KT.__name__}.tracer_vertical_mixing",
-    }
+    assert {KERNELS[n].name for n in with_sweeps()} == set(SCALARS) == set(OUTPUTS)
 
 
 @pytest.mark.parametrize("name", with_sweeps())
