@@ -22,7 +22,20 @@ from .core import column_kernel, kernel, stencil
 TINY = 1e-16
 
 
-@column_kernel(radius=0)
+@kernel(radius=0, sweep=1)
+def eke_rossby_radius_sweep(k, j, i, nsqr, maskW, dzw, coriolis_t, beta, L_rossby):
+    """:func:`eke_rossby_radius` at level k of a sweep up the columns: the partial sum of
+    c kept in L_rossby, the radius formed at the top level."""
+    top = nsqr.shape[0] - 1
+    speed = L_rossby[j, i] if k > 0 else 0.0
+    speed += sqrt(max(0.0, nsqr[k, j, i])) * dzw[k] * maskW[k, j, i] / pi
+    radius = min(
+        speed / max(abs(coriolis_t[j, i]), TINY), sqrt(speed / max(2.0 * beta[j, i], TINY))
+    )
+    L_rossby[j, i] = radius if k == top else speed
+
+
+@column_kernel(radius=0, sweeps=(eke_rossby_radius_sweep,))
 def eke_rossby_radius(j, i, nsqr, maskW, dzw, coriolis_t, beta, L_rossby):
     """L_Rossby = min(c / |f|, sqrt(c / (2 beta))) [m] of column (j, i) (mid-latitude and
     equatorial radii) from the first baroclinic gravity-wave speed c = sum_k

@@ -132,18 +132,13 @@ def on_wgrid(values, k, j, i, k0, dzw):
     of the levels below and above; the bottom box also gets the part of the deepest level
     below its W face (dzw_{k-1}/dzw_k of half of it); the top level is the top cell's own.
     0 in land columns and below the bottom."""
-    nz = values.shape[0]
-    if k0 < 0:
-        return 0.0
-    if k == nz - 1:
-        return values[k, j, i]
-    if k < k0:
-        return 0.0
-    mean = 0.5 * (values[k, j, i] + values[k + 1, j, i])
-    if k == k0:
-        below = dzw[k - 1] if k > 0 else dzw[0]
-        mean += 0.5 * values[k, j, i] * below / dzw[k]
-    return mean
+    top = values.shape[0] - 1
+    mean = 0.5 * (values[k, j, i] + values[min(k + 1, top), j, i])
+    bottom = mean + 0.5 * values[k, j, i] * dzw[max(k - 1, 0)] / dzw[k]
+    inside = bottom if k == k0 else mean
+    value = values[k, j, i] if k == top else inside
+    # every form evaluated and one selected (k0 <= top): no branches in a cell loop
+    return value if (k0 >= 0) & (k >= k0) else 0.0
 
 
 @stencil
@@ -171,7 +166,24 @@ def harmonic_friction_dissipation(
     diss_v[k, j, i] = x_part / (cosu[j] * dxt[i]) + y_part / (cosu[j] * dyu[j])
 
 
-@column_kernel(radius=1)
+@kernel(radius=1)
+def friction_dissipation_on_tgrid_cells(
+    k, j, i, diss_u, diss_v, kbot, dzw, dxt, dxu, area_t, area_v, K_diss_h
+):  # fmt: skip
+    """:func:`friction_dissipation_on_tgrid` at W point (k, j, i): its levels are
+    independent, a cell kernel."""
+    east = max(kbot[j, i], kbot[j, i + 1]) - 1
+    west = max(kbot[j, i - 1], kbot[j, i]) - 1
+    north = max(kbot[j, i], kbot[j + 1, i]) - 1
+    south = max(kbot[j - 1, i], kbot[j, i]) - 1
+    x_part = dxu[i] * on_wgrid(diss_u, k, j, i, east, dzw)
+    x_part += dxu[i - 1] * on_wgrid(diss_u, k, j, i - 1, west, dzw)
+    y_part = area_v[j, i] * on_wgrid(diss_v, k, j, i, north, dzw)
+    y_part += area_v[j - 1, i] * on_wgrid(diss_v, k, j - 1, i, south, dzw)
+    K_diss_h[k, j, i] = x_part / (2.0 * dxt[i]) + y_part / (2.0 * area_t[j, i])
+
+
+@column_kernel(radius=1, sweeps=(friction_dissipation_on_tgrid_cells,))
 def friction_dissipation_on_tgrid(
     j, i, diss_u, diss_v, kbot, dzw, dxt, dxu, area_t, area_v, K_diss_h
 ):  # fmt: skip

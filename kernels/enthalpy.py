@@ -171,7 +171,13 @@ def advection_dissipation(
     diss[k, j, i] = value
 
 
-@column_kernel(radius=0)
+@kernel(radius=0)
+def dissipation_on_wgrid_cells(k, j, i, diss, kbot, dzw, diss_w):
+    """:func:`dissipation_on_wgrid` at W point (k, j, i), a cell kernel."""
+    diss_w[k, j, i] = on_wgrid(diss, k, j, i, kbot[j, i] - 1, dzw)
+
+
+@column_kernel(radius=0, sweeps=(dissipation_on_wgrid_cells,))
 def dissipation_on_wgrid(j, i, diss, kbot, dzw, diss_w):
     """A T-point dissipation on the W grid of column (j, i) (``energy.on_wgrid``: Veros's
     dissipation_on_wgrid with the column's own bottom)."""

@@ -49,7 +49,19 @@ def velocity_on_wgrid(k, j, i, u, v, maskU, maskV, maskW, dzt, dzw, u_wgrid, v_w
     v_wgrid[k, j, i] = v_here * north
 
 
-@column_kernel(radius=1)
+@kernel(radius=1, sweep=1)
+def vertical_velocity_on_wgrid_sweep(
+    k, j, i, u_wgrid, v_wgrid, dxt, dyt, dzw, cost, cosu, w_wgrid
+):  # fmt: skip
+    """:func:`vertical_velocity_on_wgrid` at level k of a sweep up the columns."""
+    divergence = (u_wgrid[k, j, i] - u_wgrid[k, j, i - 1]) / (cost[j] * dxt[i]) + (
+        cosu[j] * v_wgrid[k, j, i] - cosu[j - 1] * v_wgrid[k, j - 1, i]
+    ) / (cost[j] * dyt[j])
+    below = w_wgrid[max(k - 1, 0), j, i] if k > 0 else 0.0
+    w_wgrid[k, j, i] = below - dzw[k] * divergence
+
+
+@column_kernel(radius=1, sweeps=(vertical_velocity_on_wgrid_sweep,))
 def vertical_velocity_on_wgrid(
     j, i, u_wgrid, v_wgrid, dxt, dyt, dzw, cost, cosu, w_wgrid
 ):  # fmt: skip

@@ -10,11 +10,15 @@ import numpy as np
 import pytest
 from simulator import run_in_simulator
 
-import ocean.kernels.pressure  # noqa: F401  (the kernels with sweep forms, registered)
+import ocean.kernels.eke  # noqa: F401  (the kernels with sweep forms, registered)
+import ocean.kernels.energy  # noqa: F401
+import ocean.kernels.enthalpy  # noqa: F401
+import ocean.kernels.pressure  # noqa: F401
 import ocean.kernels.streamfunction  # noqa: F401
 import ocean.kernels.tracers  # noqa: F401
 import ocean.kernels.vertical  # noqa: F401
 import ocean.kernels.vertical_friction  # noqa: F401
+import ocean.kernels.wgrid_advection  # noqa: F401
 from ocean.backends import get_backend
 from ocean.kernels import core
 from ocean.kernels.core import KERNELS, column_kernel, kernel
@@ -27,6 +31,10 @@ SCALARS = {
     "vertical_velocity": {},
     "hydrostatic_pressure": {"grav": 9.81, "rho_0": 1024.0},
     "depth_mean_tendency": {},
+    "vertical_velocity_on_wgrid": {},
+    "eke_rossby_radius": {},
+    "friction_dissipation_on_tgrid": {},
+    "dissipation_on_wgrid": {},
 }
 #: what each writes that the model reads (not its scratch)
 OUTPUTS = {
@@ -35,12 +43,19 @@ OUTPUTS = {
     "vertical_velocity": ("w",),
     "hydrostatic_pressure": ("p_hydro",),
     "depth_mean_tendency": ("ubar", "vbar"),
+    "vertical_velocity_on_wgrid": ("w_wgrid",),
+    "eke_rossby_radius": ("L_rossby",),
+    "friction_dissipation_on_tgrid": ("K_diss_h",),
+    "dissipation_on_wgrid": ("diss_w",),
 }
 #: inputs drawn positive (masks, widths, diffusivities); the rest take either sign
-POSITIVE = ("mask", "dz", "kappa", "rate", "cos", "h")
-FIELDS_2D = ("kbot", "rate", "target", "flux", "hur", "hvr", "ubar", "vbar")
+POSITIVE = ("mask", "dz", "kappa", "rate", "cos", "h", "area", "beta")
+FIELDS_2D = (
+    "kbot", "rate", "target", "flux", "hur", "hvr", "ubar", "vbar", "coriolis_t", "beta",
+    "L_rossby", "area_t", "area_v",
+)  # fmt: skip
 #: 1-D metrics by their length
-METRICS = {"dzt": NZ, "dzw": NZ, "dxt": NX, "dyt": NY, "cost": NY, "cosu": NY}
+METRICS = {"dzt": NZ, "dzw": NZ, "dxt": NX, "dxu": NX, "dyt": NY, "cost": NY, "cosu": NY}
 
 
 def with_sweeps():
