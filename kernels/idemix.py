@@ -9,67 +9,104 @@ and surface fluxes forc_iw_bottom, forc_iw_surface [m3 s-3] enter the bottom W b
 top half box. The dissipation alpha_c max(E^n, 0) E^{n+1} heats nothing: it feeds TKE.
 """
 
-from math import acosh, asin, exp, pi, sqrt
+from math import pi, sqrt
 
 from .core import column_kernel, kernel, stencil
+from .elementary import acosh_at_least_one, asin_unit, exp_bounded, inverse_two_thirds_power
 from .tridiagonal import eliminate_row
 
 
 @stencil
 def mode_sum_factor(x):
     """2/pi / (1 - 2/pi asin(1/x)) for x >= 1: the factor both group-velocity shapes share."""
-    return 2.0 / pi / (1.0 - 2.0 / pi * asin(1.0 / x))
+    return 2.0 / pi / (1.0 - 2.0 / pi * asin_unit(1.0 / x))
 
 
 @stencil
 def vertical_group_shape(x):
-    """g(x) = 2/pi / (1 - 2/pi asin(1/x')) 0.9 x'^(-2/3) (1 - exp(-x'/4.3)), x' = max(3, x)."""
+    """g(x) = 2/pi / (1 - 2/pi asin(1/x')) 0.9 x'^(-2/3) (1 - exp(-x'/4.3)), x' = max(3, x)
+    (exp(-x'/4.3) below 1e-19 is taken at x' = 189.2, where 1 - it is 1 all the same)."""
     xp = max(3.0, x)
-    return mode_sum_factor(xp) * 0.9 * xp ** (-2.0 / 3.0) * (1.0 - exp(-xp / 4.3))
+    decay = exp_bounded(max(-xp / 4.3, -44.0))
+    return mode_sum_factor(xp) * 0.9 * inverse_two_thirds_power(xp) * (1.0 - decay)
 
 
-@stencil
-def horizontal_group_shape(x):
-    """h(x) = 2/pi / (1 - 2/pi asin(1/x)) (x - 1)/(x + 1) for x > 1, else 0."""
-    xs = x + (x <= 1.0) * (2.0 - x)  # 2 where the result is 0 (branch-free: inlined)
-    return (x > 1.0) * mode_sum_factor(xs) * (xs - 1.0) / (xs + 1.0)
+#: g(x) for every x <= 3
+VERTICAL_SHAPE_BELOW_3 = vertical_group_shape(3.0)
+#: N/|f| beyond this (beyond any ocean's) is taken at it (the arithmetic's range)
+LARGEST_RATIO = 1e140
 
 
 @stencil
 def group_shapes(x):
-    """(g(x), h(x)) of :func:`vertical_group_shape` and :func:`horizontal_group_shape`,
-    the arcsine shared where x >= 3 (both then take it at x itself)."""
-    if x < 3.0:
-        return vertical_group_shape(x), horizontal_group_shape(x)
-    factor = mode_sum_factor(x)
-    vertical = factor * 0.9 * x ** (-2.0 / 3.0) * (1.0 - exp(-x / 4.3))
-    return vertical, factor * (x - 1.0) / (x + 1.0)
+    """(g(x), h(x)): :func:`vertical_group_shape` and h(x) = 2/pi / (1 - 2/pi asin(1/x))
+    (x - 1)/(x + 1) for x > 1, else 0, with one arcsine (g is a constant below x = 3).
+    Every case evaluated and one selected: no branches in the cell loop."""
+    xs = min(x, LARGEST_RATIO) if x > 1.0 else 2.0  # 2: any x > 1 where h is 0
+    factor = mode_sum_factor(xs)
+    decay = exp_bounded(max(-xs / 4.3, -44.0))
+    vertical = factor * 0.9 * inverse_two_thirds_power(xs) * (1.0 - decay)
+    horizontal = factor * (xs - 1.0) / (xs + 1.0)
+    return (
+        vertical if x >= 3.0 else VERTICAL_SHAPE_BELOW_3,
+        horizontal if x > 1.0 else 0.0,
+    )
 
 
-@column_kernel(radius=0)
+@stencil
+def wave_parameters(k, j, i, nsqr, maskW, coriolis_t, gamma, mu0, cstar, c0, v0, alpha_c):
+    """c0, v0, alpha_c at W point (k, j, i) given the column's first-mode speed c*."""
+    speed = cstar[j, i]
+    f = abs(coriolis_t[j, i])
+    x = sqrt(max(0.0, nsqr[k, j, i])) / (1e-22 + f)
+    vertical, horizontal = group_shapes(x)
+    mask = maskW[k, j, i]
+    c0[k, j, i] = max(0.0, gamma * speed * vertical * mask)
+    v0[k, j, i] = max(0.0, gamma * speed * horizontal * mask)
+    ratio = min(max(1.0, x), LARGEST_RATIO)
+    alpha = max(1e-4, mu0 * acosh_at_least_one(ratio) * f / (speed * speed))
+    alpha_c[k, j, i] = alpha * mask
+
+
+@kernel(radius=0, sweep=1)
+def first_mode_speed(
+    k, j, i, nsqr, maskW, dzw, coriolis_t, gamma, jstar, mu0, cstar, c0, v0, alpha_c
+):  # fmt: skip
+    """c* of :func:`idemix_parameters` at level k of a sweep up the columns: the partial
+    integral kept in cstar, c* formed at the top level."""
+    top = nsqr.shape[0] - 1
+    thickness = 0.5 * dzw[k] if k == top else dzw[k]
+    partial = cstar[j, i] if k > 0 else 0.0
+    partial += sqrt(max(0.0, nsqr[k, j, i])) * thickness * maskW[k, j, i]
+    cstar[j, i] = max(1e-2, partial / (pi * jstar)) if k == top else partial
+
+
+@kernel(radius=0)
+def wave_parameters_cells(
+    k, j, i, nsqr, maskW, dzw, coriolis_t, gamma, jstar, mu0, cstar, c0, v0, alpha_c
+):  # fmt: skip
+    """The cells of :func:`idemix_parameters` after :func:`first_mode_speed`."""
+    wave_parameters(k, j, i, nsqr, maskW, coriolis_t, gamma, mu0, cstar, c0, v0, alpha_c)
+
+
+@column_kernel(radius=0, sweeps=(first_mode_speed, wave_parameters_cells))
 def idemix_parameters(
-    j, i, nsqr, maskW, dzw, coriolis_t, gamma, jstar, mu0, c0, v0, alpha_c
+    j, i, nsqr, maskW, dzw, coriolis_t, gamma, jstar, mu0, cstar, c0, v0, alpha_c
 ):  # fmt: skip
     """c0 = max(0, gamma c* g(N/|f|)), v0 = max(0, gamma c* h(N/|f|)) [m s-1] and alpha_c =
     max(1e-4, mu0 acosh(max(1, N/|f|)) |f| / c*^2) [m-2 s], masked, with c* = max(1e-2,
-    int N dz / (pi jstar)) the first-mode speed (the top W box half as thick)."""
+    int N dz / (pi jstar)) the first-mode speed [m s-1] (the top W box half as thick),
+    also left in ``cstar``. The arcsine, power, exponential and acosh are
+    ``kernels/elementary.py``'s (a few 1e-16 relative, the power 1e-13), so that the
+    cells vectorise; launched as its sweep and cell forms."""
     nz = nsqr.shape[0]
     depth_integral = 0.0
     for k in range(nz):
         thickness = 0.5 * dzw[k] if k == nz - 1 else dzw[k]
         depth_integral += sqrt(max(0.0, nsqr[k, j, i])) * thickness * maskW[k, j, i]
-    cstar = max(1e-2, depth_integral / (pi * jstar))
-    f = abs(coriolis_t[j, i])
+    cstar[j, i] = max(1e-2, depth_integral / (pi * jstar))
     for k in range(nz):
-        if maskW[k, j, i] == 0.0:  # all three vanish there: skip the transcendentals
-            c0[k, j, i] = v0[k, j, i] = alpha_c[k, j, i] = 0.0
-            continue
-        x = sqrt(max(0.0, nsqr[k, j, i])) / (1e-22 + f)
-        vertical, horizontal = group_shapes(x)
-        c0[k, j, i] = max(0.0, gamma * cstar * vertical * maskW[k, j, i])
-        v0[k, j, i] = max(0.0, gamma * cstar * horizontal * maskW[k, j, i])
-        alpha = max(1e-4, mu0 * acosh(max(1.0, x)) * f / (cstar * cstar))
-        alpha_c[k, j, i] = alpha * maskW[k, j, i]
+        wave_parameters(k, j, i, nsqr, maskW, coriolis_t, gamma, mu0, cstar, c0, v0, alpha_c)
 
 
 @kernel(radius=0, sweep=1)

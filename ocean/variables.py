@@ -90,6 +90,7 @@ IDEMIX: dict[str, Var] = {
     "c0": Var("W", "m s-1", "vertical group velocity of internal waves"),
     "v0": Var("W", "m s-1", "lateral group velocity of internal waves"),
     "alpha_c": Var("W", "m-2 s", "internal-wave dissipation coefficient"),
+    "cstar": Var("T2", "m s-1", "first baroclinic mode speed of internal waves"),
     "iw_diss": Var("W", "m2 s-3", "dissipation of internal-wave energy (into TKE)"),
     "iw_forcing": Var("W", "m2 s-3", "energy transfers into internal waves"),
     "forc_iw_bottom": Var("T2", "m3 s-3", "internal-wave energy flux at the bottom"),

@@ -33,7 +33,7 @@ class InternalWaves:
         m.backend.launch(
             KI.idemix_parameters, g.box2(g.h),
             st.Nsqr[st.tau], d.maskW, d.dzw, d.coriolis_t, s.gamma, s.jstar, s.mu0,
-            st.c0, st.v0, st.alpha_c,
+            st.cstar, st.c0, st.v0, st.alpha_c,
         )  # fmt: skip
 
     def integrate(self, advect):

@@ -51,7 +51,7 @@ def our_parameters(pair):
     get_backend("cpu").launch(
         KI.idemix_parameters, pair.ours.grid.box2(),
         ours_layout(vs.Nsqr[..., vs.tau]), ours_layout(vs.maskW), vs.dzw,
-        ours_layout(vs.coriolis_t), s.gamma, s.jstar, s.mu0, *out,
+        ours_layout(vs.coriolis_t), s.gamma, s.jstar, s.mu0, np.zeros(out[0].shape[1:]), *out,
     )  # fmt: skip
     return dict(zip(("c0", "v0", "alpha_c"), out, strict=True))
 

@@ -13,6 +13,7 @@ from simulator import run_in_simulator
 import ocean.kernels.eke  # noqa: F401  (the kernels with sweep forms, registered)
 import ocean.kernels.energy  # noqa: F401
 import ocean.kernels.enthalpy  # noqa: F401
+import ocean.kernels.idemix  # noqa: F401
 import ocean.kernels.pressure  # noqa: F401
 import ocean.kernels.streamfunction  # noqa: F401
 import ocean.kernels.tracers  # noqa: F401
@@ -35,6 +36,7 @@ SCALARS = {
     "eke_rossby_radius": {},
     "friction_dissipation_on_tgrid": {},
     "dissipation_on_wgrid": {},
+    "idemix_parameters": {"gamma": 1.57, "jstar": 5.0, "mu0": 1.33},
 }
 #: what each writes that the model reads (not its scratch)
 OUTPUTS = {
@@ -47,12 +49,13 @@ OUTPUTS = {
     "eke_rossby_radius": ("L_rossby",),
     "friction_dissipation_on_tgrid": ("K_diss_h",),
     "dissipation_on_wgrid": ("diss_w",),
+    "idemix_parameters": ("cstar", "c0", "v0", "alpha_c"),
 }
 #: inputs drawn positive (masks, widths, diffusivities); the rest take either sign
 POSITIVE = ("mask", "dz", "kappa", "rate", "cos", "h", "area", "beta")
 FIELDS_2D = (
     "kbot", "rate", "target", "flux", "hur", "hvr", "ubar", "vbar", "coriolis_t", "beta",
-    "L_rossby", "area_t", "area_v",
+    "L_rossby", "area_t", "area_v", "cstar",
 )  # fmt: skip
 #: 1-D metrics by their length
 METRICS = {"dzt": NZ, "dzw": NZ, "dxt": NX, "dxu": NX, "dyt": NY, "cost": NY, "cosu": NY}
