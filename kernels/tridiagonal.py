@@ -55,13 +55,21 @@ def eliminate_row(k, first, j, i, wet, lower, upper, diagonal, rhs, work, x):
     """Forward elimination of row k of a tridiagonal column system whose first row is
     ``first``, in a sweep up the columns (rows first..k-1 eliminated already): ``work[k]``
     gets the modified upper diagonal, ``x[k]`` the modified right-hand side. Where not
-    ``wet`` (below the first row, land columns) both keep their values: the stores are
-    unconditional, their values selected, so that the row loop vectorises."""
+    ``wet`` (below the first row, land columns) both keep their values.
+
+    Every load is unconditional (the row below at level max(k-1, 0) even where unused)
+    and the stores' values selected: an address loaded only on some branch is widened
+    into a vector of addresses, and the store to it becomes a scatter."""
+    below = max(k - 1, 0)
     inner = k > first
-    pivot = diagonal - lower * work[k - 1, j, i] if inner else diagonal
-    value = rhs - lower * x[k - 1, j, i] if inner else rhs
-    work[k, j, i] = upper / pivot if wet else work[k, j, i]
-    x[k, j, i] = value / pivot if wet else x[k, j, i]
+    work_below = work[below, j, i]
+    x_below = x[below, j, i]
+    old_work = work[k, j, i]
+    old_x = x[k, j, i]
+    pivot = diagonal - lower * work_below if inner else diagonal
+    value = rhs - lower * x_below if inner else rhs
+    work[k, j, i] = upper / pivot if wet else old_work
+    x[k, j, i] = value / pivot if wet else old_x
 
 
 # -- the same solve as two sweeps over rows of columns (``kernel(sweep=...)``) -------------
@@ -81,8 +89,10 @@ def diffusion_eliminate(k, j, i, kbot, dz, delta, rhs, work, x):
     # let LLVM vectorise the row without run-time overlap checks
     wet = (first >= 0) & (k >= first)
     inner = k > first
-    up = delta[k, j, i] if k < top else 0.0
-    prev = delta[k - 1, j, i] if inner else 0.0
+    delta_here = delta[k, j, i]
+    delta_below = delta[max(k - 1, 0), j, i]  # loads unconditional: see eliminate_row
+    up = delta_here if k < top else 0.0
+    prev = delta_below if inner else 0.0
     a = -prev / dz[k]
     c = -up / dz[k]
     eliminate_row(k, first, j, i, wet, a, c, 1.0 - a - c, rhs[k, j, i], work, x)
