@@ -27,7 +27,8 @@ def eke_rossby_radius_sweep(k, j, i, nsqr, maskW, dzw, coriolis_t, beta, L_rossb
     """:func:`eke_rossby_radius` at level k of a sweep up the columns: the partial sum of
     c kept in L_rossby, the radius formed at the top level."""
     top = nsqr.shape[0] - 1
-    speed = L_rossby[j, i] if k > 0 else 0.0
+    previous = L_rossby[j, i]  # loaded unconditionally: see tridiagonal.eliminate_row
+    speed = previous if k > 0 else 0.0
     speed += sqrt(max(0.0, nsqr[k, j, i])) * dzw[k] * maskW[k, j, i] / pi
     radius = min(
         speed / max(abs(coriolis_t[j, i]), TINY), sqrt(speed / max(2.0 * beta[j, i], TINY))

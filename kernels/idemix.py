@@ -76,7 +76,8 @@ def first_mode_speed(
     integral kept in cstar, c* formed at the top level."""
     top = nsqr.shape[0] - 1
     thickness = 0.5 * dzw[k] if k == top else dzw[k]
-    partial = cstar[j, i] if k > 0 else 0.0
+    previous = cstar[j, i]  # loaded unconditionally: see tridiagonal.eliminate_row
+    partial = previous if k > 0 else 0.0
     partial += sqrt(max(0.0, nsqr[k, j, i])) * thickness * maskW[k, j, i]
     cstar[j, i] = max(1e-2, partial / (pi * jstar)) if k == top else partial
 
@@ -128,13 +129,19 @@ def idemix_eliminate(
     wet = (first >= 0) & (k >= first)  # no short-circuit: see diffusion_eliminate
     inner = k > first
     above = min(k + 1, top)
-    delta_below = dt * tau_v * 0.5 * (c0[k - 1, j, i] + c0[k, j, i]) / dzt[k] if inner else 0.0
-    delta_above = dt * tau_v * 0.5 * (c0[k, j, i] + c0[above, j, i]) / dzt[above]
+    c0_below = c0[max(k - 1, 0), j, i]  # loads unconditional: see tridiagonal.eliminate_row
+    c0_here = c0[k, j, i]
+    c0_above = c0[above, j, i]
+    delta_below = dt * tau_v * 0.5 * (c0_below + c0_here) / dzt[k]
+    delta_below = delta_below if inner else 0.0
+    delta_above = dt * tau_v * 0.5 * (c0_here + c0_above) / dzt[above]
     delta_above = delta_above if k < top else 0.0
-    thickness = dzw[k] if (k < top or k == first) else 0.5 * dzw[k]
-    lower = -delta_below * c0[k - 1, j, i] / thickness if inner else 0.0
-    upper = -delta_above * c0[above, j, i] / thickness if k < top else 0.0
-    diagonal = 1.0 + (delta_above + delta_below) * c0[k, j, i] / thickness
+    thickness = dzw[k] if (k < top) | (k == first) else 0.5 * dzw[k]
+    lower = -delta_below * c0_below / thickness
+    lower = lower if inner else 0.0
+    upper = -delta_above * c0_above / thickness
+    upper = upper if k < top else 0.0
+    diagonal = 1.0 + (delta_above + delta_below) * c0_here / thickness
     diagonal += dt * alpha_c[k, j, i] * max(0.0, energy[k, j, i])
     rhs = energy[k, j, i] + dt * forcing[k, j, i]
     surface = rhs + dt * forc_iw_surface[j, i] / (0.5 * dzw[k]) if k == top else rhs

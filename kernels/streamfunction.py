@@ -26,8 +26,10 @@ def depth_mean_tendency_sweep(
     """:func:`depth_mean_tendency` at level k of a sweep up the columns: the partial sums
     kept in ubar, vbar, scaled by 1/H at the top level."""
     top = du.shape[0] - 1
-    su = (ubar[j, i] if k > 0 else 0.0) + (du[k, j, i] + du_mix[k, j, i]) * maskU[k, j, i] * dzt[k]
-    sv = (vbar[j, i] if k > 0 else 0.0) + (dv[k, j, i] + dv_mix[k, j, i]) * maskV[k, j, i] * dzt[k]
+    u_previous = ubar[j, i]  # loaded unconditionally: see tridiagonal.eliminate_row
+    v_previous = vbar[j, i]
+    su = (u_previous if k > 0 else 0.0) + (du[k, j, i] + du_mix[k, j, i]) * maskU[k, j, i] * dzt[k]
+    sv = (v_previous if k > 0 else 0.0) + (dv[k, j, i] + dv_mix[k, j, i]) * maskV[k, j, i] * dzt[k]
     ubar[j, i] = su * hur[j, i] if k == top else su
     vbar[j, i] = sv * hvr[j, i] if k == top else sv
 

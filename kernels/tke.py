@@ -113,9 +113,10 @@ def energy_eliminate(
     wet = (first >= 0) & (k >= first)  # no short-circuit: see diffusion_eliminate
     inner = k > first
     above = min(k + 1, top)
-    delta_below = (
-        exchange(kappaM[k - 1, j, i], kappaM[k, j, i], dzt[k], dt, alpha) if inner else 0.0
-    )
+    # loads unconditional, values selected (see tridiagonal.eliminate_row)
+    below = max(k - 1, 0)
+    delta_below = exchange(kappaM[below, j, i], kappaM[k, j, i], dzt[k], dt, alpha)
+    delta_below = delta_below if inner else 0.0
     delta_above = exchange(kappaM[k, j, i], kappaM[above, j, i], dzt[above], dt, alpha)
     delta_above = delta_above if k < top else 0.0
     thickness = dzw[k] if (k < top or k == first) else 0.5 * dzw[k]

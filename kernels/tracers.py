@@ -46,12 +46,16 @@ def tracer_mixing_eliminate(
     first = kbot[j, i] - 1
     wet = (first >= 0) & (k >= first)  # no short-circuit: see diffusion_eliminate
     inner = k > first
-    up = dt / dzw[k] * kappaH[k, j, i] if k < top else 0.0
-    prev = dt / dzw[k - 1] * kappaH[k - 1, j, i] if inner else 0.0
+    below = max(k - 1, 0)  # loads unconditional: see tridiagonal.eliminate_row
+    delta_above = dt / dzw[k] * kappaH[k, j, i]
+    delta_below = dt / dzw[below] * kappaH[below, j, i]
+    up = delta_above if k < top else 0.0
+    prev = delta_below if inner else 0.0
     lower = -prev / dzt[k]
     upper = -up / dzt[k]
     q = rate[j, i] * (target[j, i] - t[top, j, i]) + flux[j, i]
-    rhs = t_new[k, j, i] + dt * q / dzt[top] if k == top else t_new[k, j, i]
+    here = t_new[k, j, i]
+    rhs = here + dt * q / dzt[top] if k == top else here
     eliminate_row(k, first, j, i, wet, lower, upper, 1.0 - lower - upper, rhs, work, t_new)
 
 

@@ -106,7 +106,9 @@ def substitute_level(k, j, i, kbot, work, x):
     top = x.shape[0] - 1
     wet = (kbot[j, i] > 0) & (kbot[j, i] - 1 <= k) & (k < top)  # & as in the elimination
     above = x[min(k + 1, top), j, i]
-    x[k, j, i] = x[k, j, i] - work[k, j, i] * above if wet else x[k, j, i]
+    here = x[k, j, i]  # loads unconditional: see eliminate_row
+    factor = work[k, j, i]
+    x[k, j, i] = here - factor * above if wet else here
 
 
 @kernel(radius=0, sweep=-1)

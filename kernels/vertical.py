@@ -10,7 +10,8 @@ def vertical_velocity_sweep(k, j, i, u, v, maskW, dxt, dyt, dzt, cost, cosu, w):
     div = (u[k, j, i] - u[k, j, i - 1]) / (cost[j] * dxt[i]) + (
         cosu[j] * v[k, j, i] - cosu[j - 1] * v[k, j - 1, i]
     ) / (cost[j] * dyt[j])
-    below = w[max(k - 1, 0), j, i] if k > 0 else 0.0
+    previous = w[max(k - 1, 0), j, i]  # loaded unconditionally: see tridiagonal.eliminate_row
+    below = previous if k > 0 else 0.0
     w[k, j, i] = below - maskW[k, j, i] * dzt[k] * div
 
 

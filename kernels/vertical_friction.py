@@ -22,10 +22,12 @@ def eliminate_friction_level(k, j, i, j2, i2, kb, vel, kappaM, mask, dzt, dzw, d
     first = kb - 1
     wet = (first >= 0) & (k >= first)  # no short-circuit: see tridiagonal
     inner = k > first
+    # loads unconditional, values selected (see tridiagonal.eliminate_row)
     face = max(min(k, top - 1), 0)  # the face above k, in bounds (unused at the top)
-    up = face_delta(face, j, i, j2, i2, kappaM, mask, dzw, dt) if k < top else 0.0
-    below = max(k - 1, 0)
-    prev = face_delta(below, j, i, j2, i2, kappaM, mask, dzw, dt) if inner else 0.0
+    delta_above = face_delta(face, j, i, j2, i2, kappaM, mask, dzw, dt)
+    delta_below = face_delta(max(k - 1, 0), j, i, j2, i2, kappaM, mask, dzw, dt)
+    up = delta_above if k < top else 0.0
+    prev = delta_below if inner else 0.0
     lower = -prev / dzt[k]
     upper = -up / dzt[k]
     eliminate_row(k, first, j, i, wet, lower, upper, 1.0 - lower - upper, vel[k, j, i], work, mix)
@@ -39,7 +41,9 @@ def substitute_friction_level(k, j, i, kb, vel, dt, work, mix):
     top = vel.shape[0] - 1
     wet = (kb > 0) & (k >= kb - 1)
     above = work[min(k + 1, top), j, i]  # x_k+1, left there one level up
-    x = mix[k, j, i] - work[k, j, i] * above if k < top else mix[k, j, i]
+    here = mix[k, j, i]  # loads unconditional: see tridiagonal.eliminate_row
+    factor = work[k, j, i]
+    x = here - factor * above if k < top else here
     work[k, j, i] = x
     mix[k, j, i] = (x - vel[k, j, i]) / dt if wet else 0.0
 

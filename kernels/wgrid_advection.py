@@ -57,7 +57,8 @@ def vertical_velocity_on_wgrid_sweep(
     divergence = (u_wgrid[k, j, i] - u_wgrid[k, j, i - 1]) / (cost[j] * dxt[i]) + (
         cosu[j] * v_wgrid[k, j, i] - cosu[j - 1] * v_wgrid[k, j - 1, i]
     ) / (cost[j] * dyt[j])
-    below = w_wgrid[max(k - 1, 0), j, i] if k > 0 else 0.0
+    previous = w_wgrid[max(k - 1, 0), j, i]  # unconditional: see tridiagonal.eliminate_row
+    below = previous if k > 0 else 0.0
     w_wgrid[k, j, i] = below - dzw[k] * divergence
 
 
