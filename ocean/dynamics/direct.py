@@ -175,32 +175,16 @@ def _factor(band, tolerance):
     return True
 
 
-@numba.njit(cache=True, inline="always")
-def _row_dot(band, b, r, first):
-    """sum_k band[r, r - k] b[k] for k = first..r-1, in four interleaved partial sums (a
-    single running sum is a chain of dependent additions, four run side by side), added
-    pairwise at the end: a fixed order, so the result does not depend on the run."""
-    s0 = s1 = s2 = s3 = 0.0
-    k = first
-    while k + 4 <= r:
-        s0 += band[r, r - k] * b[k]
-        s1 += band[r, r - k - 1] * b[k + 1]
-        s2 += band[r, r - k - 2] * b[k + 2]
-        s3 += band[r, r - k - 3] * b[k + 3]
-        k += 4
-    while k < r:
-        s0 += band[r, r - k] * b[k]
-        k += 1
-    return (s0 + s1) + (s2 + s3)
-
-
 @numba.njit(cache=True)
 def _solve_banded(band, b):
     """b = (L L^T)^-1 b in place: forward substitution with the rows of L, backward with
     its columns (the rows again, read in reverse)."""
     n, width = band.shape[0], band.shape[1] - 1
     for r in range(n):
-        b[r] = (b[r] - _row_dot(band, b, r, max(0, r - width))) / band[r, 0]
+        total = b[r]
+        for k in range(max(0, r - width), r):
+            total -= band[r, r - k] * b[k]
+        b[r] = total / band[r, 0]
     for r in range(n - 1, -1, -1):
         b[r] /= band[r, 0]
         value = b[r]
