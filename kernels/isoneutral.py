@@ -265,14 +265,14 @@ def lateral_triad_flux(tracer, triads, face, k, j, i, j2, i2, K1, K1_skew, dzt):
     return total / (4.0 * dzt[k]), total_skew / (4.0 * dzt[k])
 
 
-@kernel(radius=1, static=("skew",))
-def isoneutral_fluxes(
+@stencil
+def tracer_fluxes(
     k, j, i, tracer, K_iso, K_gm, skew, triads, diagonal, dxt, dxu, dyt, dyu, dzt, cost,
     cosu, flux_east, flux_north, flux_top, skew_east, skew_north, skew_top,
 ):  # fmt: skip
     """Isoneutral fluxes of ``tracer`` at tau through the east, north and top faces of cell
     (k, j, i) [T m s-1] (the north flux times cosu) and, if ``skew``, its GM skew fluxes
-    (``skew_*``), from one read of the triads. Lateral: triad terms with K1 = K_iso
+    (``skew_*``). Lateral: triad terms with K1 = K_iso
     (skew: -K_gm) averaged onto the face, plus (isoneutral only) K_11 dT/dx; top: triad
     terms with K2 = K_iso (skew: K_gm) (the K_31 and K_32 parts; K_33 is left to the
     implicit solve), 0 at the surface."""
@@ -318,6 +318,42 @@ def isoneutral_fluxes(
     flux_top[k, j, i] = sum_x / (4.0 * dxt[i]) + sum_y / (4.0 * dyt[j] * cost[j])
     if skew:
         skew_top[k, j, i] = sum_x_skew / (4.0 * dxt[i]) + sum_y_skew / (4.0 * dyt[j] * cost[j])
+
+
+@kernel(radius=1, static=("skew",))
+def isoneutral_fluxes(
+    k, j, i, tracer, K_iso, K_gm, skew, triads, diagonal, dxt, dxu, dyt, dyu, dzt, cost,
+    cosu, flux_east, flux_north, flux_top, skew_east, skew_north, skew_top,
+):  # fmt: skip
+    """:func:`tracer_fluxes` of one tracer, from one read of the triads."""
+    # a bool variable for the helper, not the static literal itself: a literal passed to
+    # an inlined helper counts as an alias in Numba's parfor analysis (no noalias then)
+    with_skew = skew != 0
+    tracer_fluxes(
+        k, j, i, tracer, K_iso, K_gm, with_skew, triads, diagonal, dxt, dxu, dyt, dyu, dzt,
+        cost, cosu, flux_east, flux_north, flux_top, skew_east, skew_north, skew_top,
+    )  # fmt: skip
+
+
+@kernel(radius=1, static=("skew",))
+def isoneutral_fluxes_pair(
+    k, j, i, tracer, other, K_iso, K_gm, skew, triads, diagonal, dxt, dxu, dyt, dyu, dzt,
+    cost, cosu, flux_east, flux_north, flux_top, skew_east, skew_north, skew_top,
+    other_east, other_north, other_top, other_skew_east, other_skew_north, other_skew_top,
+):  # fmt: skip
+    """:func:`tracer_fluxes` of two tracers (``tracer`` into the first six outputs,
+    ``other`` into the ``other_*``) from one pass over the triads, the diagonal and the
+    diffusivities, which one launch per tracer would read twice."""
+    with_skew = skew != 0  # a bool variable, not the literal: see isoneutral_fluxes
+    tracer_fluxes(
+        k, j, i, tracer, K_iso, K_gm, with_skew, triads, diagonal, dxt, dxu, dyt, dyu, dzt,
+        cost, cosu, flux_east, flux_north, flux_top, skew_east, skew_north, skew_top,
+    )  # fmt: skip
+    tracer_fluxes(
+        k, j, i, other, K_iso, K_gm, with_skew, triads, diagonal, dxt, dxu, dyt, dyu, dzt,
+        cost, cosu, other_east, other_north, other_top, other_skew_east, other_skew_north,
+        other_skew_top,
+    )  # fmt: skip
 
 
 @kernel(radius=1)

@@ -52,9 +52,14 @@ class IsoneutralMixing:
         self.diagonal = b.zeros((3,) + shape)
         # dt K_33 / dzw of the implicit vertical solve
         self.implicit_delta = b.zeros(shape)
-        # the isoneutral and the skew fluxes (east, north, top), computed together
+        # the isoneutral and the skew fluxes (east, north, top), computed together, and
+        # those of the next tracer, computed in the same pass (``_fluxes``)
         self.fluxes = tuple(b.zeros(shape) for _ in range(3))
         self.skew_fluxes = tuple(b.zeros(shape) for _ in range(3))
+        self.next_fluxes = tuple(b.zeros(shape) for _ in range(3))
+        self.next_skew_fluxes = tuple(b.zeros(shape) for _ in range(3))
+        #: tracer name -> its (fluxes, skew fluxes), computed beside an earlier tracer's
+        self.pending: dict = {}
         # the potential energy the flow loses to the mixing (P_diss_iso, P_diss_skew)
         # feeds EKE: diagnosed only when EKE is on
         self.energy = s.enable_eke
@@ -89,6 +94,7 @@ class IsoneutralMixing:
         """Slopes and the diagonal of the tensor from temp and salt at tau."""
         if not self.on:
             return
+        self.pending.clear()  # fluxes are computed anew each step
         m = self.model
         st, s, d, b, g = m.state, m.settings, m.dev, m.backend, m.grid
         temp, salt = st.temp[st.tau], st.salt[st.tau]
@@ -122,14 +128,9 @@ class IsoneutralMixing:
             return
         m = self.model
         st, s, d, b, g = m.state, m.settings, m.dev, m.backend, m.grid
-        t = st.arrays[name]
-        new = t[st.taup1]
-        b.launch(
-            KI.isoneutral_fluxes, g.box(1),
-            t[st.tau], st.K_iso, st.K_gm, self.skew, self.triads, self.diagonal, d.dxt,
-            d.dxu, d.dyt, d.dyu, d.dzt, d.cost, d.cosu, *self.fluxes, *self.skew_fluxes,
-        )  # fmt: skip
-        passes = ((True, self.fluxes), (False, self.skew_fluxes))
+        new = st.arrays[name][st.taup1]
+        fluxes, skew_fluxes = self._fluxes(name)
+        passes = ((True, fluxes), (False, skew_fluxes))
         for iso, fluxes in passes if self.skew else passes[:1]:
             b.launch(
                 KI.isoneutral_update, g.box(),
@@ -145,6 +146,32 @@ class IsoneutralMixing:
                 )
             if self.energy and name in ACTIVE_TRACERS:
                 self.dissipation(name, iso, fluxes)
+
+    def _fluxes(self, name):
+        """The isoneutral and skew fluxes of tracer ``name`` at tau: computed beside the
+        previous tracer's, or now together with the next tracer's (a pair reads the
+        triads once). Each reads only its tracer at tau, which the step leaves alone."""
+        if name in self.pending:
+            return self.pending.pop(name)
+        m = self.model
+        st, d, b, g = m.state, m.dev, m.backend, m.grid
+        tracers = list(st.tracers)
+        later = tracers[tracers.index(name) + 1 :]
+        common = (
+            st.K_iso, st.K_gm, self.skew, self.triads, self.diagonal, d.dxt, d.dxu, d.dyt,
+            d.dyu, d.dzt, d.cost, d.cosu, *self.fluxes, *self.skew_fluxes,
+        )  # fmt: skip
+        if later:
+            partner = later[0]
+            b.launch(
+                KI.isoneutral_fluxes_pair, g.box(1),
+                st.arrays[name][st.tau], st.arrays[partner][st.tau], *common,
+                *self.next_fluxes, *self.next_skew_fluxes,
+            )  # fmt: skip
+            self.pending[partner] = (self.next_fluxes, self.next_skew_fluxes)
+        else:
+            b.launch(KI.isoneutral_fluxes, g.box(1), st.arrays[name][st.tau], *common)
+        return self.fluxes, self.skew_fluxes
 
     def dissipation(self, name, iso, fluxes):
         """Adds the loss of potential energy to the isoneutral (``iso``) or the skew

@@ -106,6 +106,30 @@ def random_case(seed=0, backend="cpu"):
     return c, out
 
 
+@pytest.mark.parametrize("skew", [True, False])
+def test_flux_pair_equals_one_launch_per_tracer(skew):
+    """isoneutral_fluxes_pair gives each tracer's iso and skew fluxes bit for bit as
+    isoneutral_fluxes launched for it alone."""
+    c, out = random_case(seed=4)
+    b = get_backend("cpu")
+    shape = (NZ, NY, NX)
+    inner = (0, NZ, 1, NY - 1, 1, NX - 1)
+    common = (
+        c["K_iso"], c["K_gm"], skew, out["triads"], out["diagonal"], c["dxt"], c["dxu"],
+        c["dyt"], c["dyu"], c["dzt"], c["cost"], c["cosu"],
+    )  # fmt: skip
+    alone = {}
+    for name in ("temp", "salt"):
+        alone[name] = [np.full(shape, -1.0) for _ in range(6)]
+        b.launch(KI.isoneutral_fluxes, inner, c[name], *common, *alone[name])
+    paired = [np.full(shape, -1.0) for _ in range(12)]
+    b.launch(KI.isoneutral_fluxes_pair, inner, c["temp"], c["salt"], *common, *paired)
+    for got, expected in zip(paired, alone["temp"] + alone["salt"], strict=True):
+        assert np.array_equal(got, expected)
+    assert np.abs(paired[0]).max() > 0.0 and np.abs(paired[6]).max() > 0.0
+    assert not np.array_equal(paired[0], paired[6])
+
+
 def test_implicit_solve_conserves_columns():
     """The K_33 solve moves tracer within a column: sum_k T dzt is unchanged, and it did
     change the tracer (K_33 dt / dz^2 is of order 1e-2 here)."""
