@@ -243,26 +243,62 @@ def tke_energy_input(
 EKE_DISS_LOCAL, EKE_DISS_BOTTOM, EKE_DISS_SURFBOT = 0, 1, 2
 
 
-@column_kernel(radius=0, static=("placement",))
+@kernel(radius=0, sweep=1, static=("placement",))
+def wave_input_column_sum(
+    k, j, i, eke_diss, placement, bottom_fraction, K_diss_bot, bottom, maskW, kbot, dzw,
+    column_total, forcing,
+):  # fmt: skip
+    """The column integral A of :func:`internal_wave_energy_input`, at level k of a sweep
+    up the columns: the top half box first, then the levels from the bottom up, as the
+    column form adds them."""
+    top = eke_diss.shape[0] - 1
+    previous = column_total[j, i]  # loaded unconditionally: see tridiagonal.eliminate_row
+    surface = 0.5 * eke_diss[top, j, i] * maskW[top, j, i] * dzw[top]
+    start = surface if k == 0 else previous
+    level = dzw[k] * eke_diss[k, j, i] * maskW[k, j, i]
+    column_total[j, i] = start + level if k < top else start
+
+
+@kernel(radius=0, static=("placement",))
+def wave_input_cells(
+    k, j, i, eke_diss, placement, bottom_fraction, K_diss_bot, bottom, maskW, kbot, dzw,
+    column_total, forcing,
+):  # fmt: skip
+    """The cells of :func:`internal_wave_energy_input` after :func:`wave_input_column_sum`."""
+    top = eke_diss.shape[0] - 1
+    column = column_total[j, i]
+    deepest = max(0, kbot[j, i] - 1)
+    fraction = 1.0 if placement == EKE_DISS_BOTTOM else bottom_fraction
+    placed = fraction * column / dzw[k] if k == deepest else 0.0
+    surface = (1.0 - bottom_fraction) * column / (0.5 * dzw[top])
+    placed = surface if (placement == EKE_DISS_SURFBOT) & (k == top) else placed
+    value = eke_diss[k, j, i] if placement == EKE_DISS_LOCAL else placed
+    extra = K_diss_bot[k, j, i]
+    forcing[k, j, i] = value + extra if bottom else value
+
+
+@column_kernel(radius=0, static=("placement",), sweeps=(wave_input_column_sum, wave_input_cells))
 def internal_wave_energy_input(
     j, i, eke_diss, placement, bottom_fraction, K_diss_bot, bottom, maskW, kbot, dzw,
-    forcing,
+    column_total, forcing,
 ):  # fmt: skip
     """The forcing of IDEMIX [m2 s-3] (Veros's integrate_idemix): EKE's dissipation
     ``eke_diss`` where it occurs (``placement`` EKE_DISS_LOCAL), or its column integral
     A = sum dzw eke_diss maskW (half box at the top) [m3 s-3] put into the deepest wet W box
     as A/dzw (EKE_DISS_BOTTOM), or a ``bottom_fraction`` of it there and the rest into the
     top half box as (1 - fraction) A/(dzw/2) (EKE_DISS_SURFBOT; enable_eke_diss_surfbot);
-    plus K_diss_bot if ``bottom`` (not enable_store_bottom_friction_tke)."""
+    plus K_diss_bot if ``bottom`` (not enable_store_bottom_friction_tke). A is left in
+    ``column_total``; launched as its sweep and cell forms."""
     nz = eke_diss.shape[0]
     top = nz - 1
+    column = 0.5 * eke_diss[top, j, i] * maskW[top, j, i] * dzw[top]
+    for k in range(nz - 1):
+        column += dzw[k] * eke_diss[k, j, i] * maskW[k, j, i]
+    column_total[j, i] = column
     if placement == EKE_DISS_LOCAL:
         for k in range(nz):
             forcing[k, j, i] = eke_diss[k, j, i]
     else:
-        column = 0.5 * eke_diss[top, j, i] * maskW[top, j, i] * dzw[top]
-        for k in range(nz - 1):
-            column += dzw[k] * eke_diss[k, j, i] * maskW[k, j, i]
         deepest = max(0, kbot[j, i] - 1)
         fraction = 1.0 if placement == EKE_DISS_BOTTOM else bottom_fraction
         for k in range(nz):

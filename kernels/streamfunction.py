@@ -83,18 +83,44 @@ def streamfunction_step(
     psi_new[j, i] = psi[j, i] + dt * (ab_new * tendency - ab_old * dpsi_old[j, i])
 
 
-@column_kernel(radius=1)
+@kernel(radius=0, sweep=1)
+def barotropic_depth_sums(
+    k, j, i, psi, maskU, maskV, dzt, dxt, dyt, cosu, hur, hvr, u_sum, v_sum, u, v
+):  # fmt: skip
+    """The depth integrals sum_k u maskU dzt and sum_k v maskV dzt of
+    :func:`barotropic_velocity_update`, at level k of a sweep up the columns."""
+    u_previous = u_sum[j, i]  # loaded unconditionally: see tridiagonal.eliminate_row
+    v_previous = v_sum[j, i]
+    u_sum[j, i] = (u_previous if k > 0 else 0.0) + u[k, j, i] * maskU[k, j, i] * dzt[k]
+    v_sum[j, i] = (v_previous if k > 0 else 0.0) + v[k, j, i] * maskV[k, j, i] * dzt[k]
+
+
+@kernel(radius=1)
+def barotropic_replacement(
+    k, j, i, psi, maskU, maskV, dzt, dxt, dyt, cosu, hur, hvr, u_sum, v_sum, u, v
+):  # fmt: skip
+    """The cells of :func:`barotropic_velocity_update` after :func:`barotropic_depth_sums`."""
+    u_psi = -(psi[j, i] - psi[j - 1, i]) / dyt[j] * hur[j, i]
+    v_psi = (psi[j, i] - psi[j, i - 1]) / (cosu[j] * dxt[i]) * hvr[j, i]
+    u[k, j, i] = (u[k, j, i] - u_sum[j, i] * maskU[k, j, i] * hur[j, i]) + maskU[k, j, i] * u_psi
+    v[k, j, i] = (v[k, j, i] - v_sum[j, i] * maskV[k, j, i] * hvr[j, i]) + maskV[k, j, i] * v_psi
+
+
+@column_kernel(radius=1, sweeps=(barotropic_depth_sums, barotropic_replacement))
 def barotropic_velocity_update(
-    j, i, psi, maskU, maskV, dzt, dxt, dyt, cosu, hur, hvr, u, v
+    j, i, psi, maskU, maskV, dzt, dxt, dyt, cosu, hur, hvr, u_sum, v_sum, u, v
 ):  # fmt: skip
     """u, v [m s-1]: the depth average of the predictor u*, v* replaced by the barotropic
-    velocity of psi (u -= maskU sum_k(u maskU dzt)/H_u; u += maskU u_psi)."""
+    velocity of psi (u -= maskU sum_k(u maskU dzt)/H_u; u += maskU u_psi); the depth
+    integrals are left in u_sum, v_sum [m2 s-1]. Launched as its sweep and cell forms."""
     nz = u.shape[0]
     su = 0.0
     sv = 0.0
     for k in range(nz):
         su += u[k, j, i] * maskU[k, j, i] * dzt[k]
         sv += v[k, j, i] * maskV[k, j, i] * dzt[k]
+    u_sum[j, i] = su
+    v_sum[j, i] = sv
     u_psi = -(psi[j, i] - psi[j - 1, i]) / dyt[j] * hur[j, i]
     v_psi = (psi[j, i] - psi[j, i - 1]) / (cosu[j] * dxt[i]) * hvr[j, i]
     for k in range(nz):

@@ -36,6 +36,8 @@ class EnergyTransfers:
         shape = g.shape3
         # stands in for the transfers that are not diagnosed (all zero), allocated once
         self.zero = b.zeros(shape) if s.enable_tke else None
+        # the column integral of the energy handed to the internal waves [m3 s-3]
+        self.wave_input_total = b.zeros(g.shape2) if s.enable_idemix else None
         if not self.on:
             return
         self.diss_u, self.diss_v = b.zeros(shape), b.zeros(shape)
@@ -168,5 +170,5 @@ class EnergyTransfers:
             KEN.internal_wave_energy_input, g.box2(),
             eke_diss, placement, s.eke_diss_surfbot_frac,
             st.K_diss_bot if self.on else self.zero, bottom, d.maskW, d.kbot, d.dzw,
-            st.iw_forcing,
+            self.wave_input_total, st.iw_forcing,
         )  # fmt: skip

@@ -107,6 +107,8 @@ class StreamFunction:
         self.unknown = b.asarray(unknown.astype(float))
         shape = g.shape2
         self.ubar, self.vbar, self.ub, self.vb, self.interior = (b.zeros(shape) for _ in range(5))
+        # the predictor's depth integrals that barotropic_velocity_update replaces
+        self.depth_sums = (b.zeros(shape), b.zeros(shape))
         self.iterations = 0
         self._islands(c_e, c_n, unknown)
 
@@ -195,7 +197,7 @@ class StreamFunction:
         b.launch(
             KS.barotropic_velocity_update, g.box2(),
             st.streamfunction[taup1], d.maskU, d.maskV, d.dzt, d.dxt, d.dyt, d.cosu,
-            self.hur, self.hvr, st.u[taup1], st.v[taup1],
+            self.hur, self.hvr, *self.depth_sums, st.u[taup1], st.v[taup1],
         )  # fmt: skip
         m.fill_halo(st.u[taup1], st.v[taup1])
 

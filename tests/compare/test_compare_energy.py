@@ -305,7 +305,7 @@ def test_idemix_forcing(pair, placement, store_bottom):
     backend.launch(
         KEN.internal_wave_energy_input, grid.box2(),
         ours(pair, vs.eke_diss_iw), code, 0.2, ours(pair, vs.K_diss_bot), not store_bottom,
-        ours(pair, vs.maskW), ours(pair, vs.kbot), vs.dzw, forcing,
+        ours(pair, vs.maskW), ours(pair, vs.kbot), vs.dzw, np.zeros(shape[1:]), forcing,
     )  # fmt: skip
     idemix_vertical_step(
         backend, grid.box2(),

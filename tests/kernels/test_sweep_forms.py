@@ -37,6 +37,8 @@ SCALARS = {
     "friction_dissipation_on_tgrid": {},
     "dissipation_on_wgrid": {},
     "idemix_parameters": {"gamma": 1.57, "jstar": 5.0, "mu0": 1.33},
+    "barotropic_velocity_update": {},
+    "internal_wave_energy_input": {"placement": 2, "bottom_fraction": 0.2, "bottom": True},
 }
 #: what each writes that the model reads (not its scratch)
 OUTPUTS = {
@@ -50,12 +52,14 @@ OUTPUTS = {
     "friction_dissipation_on_tgrid": ("K_diss_h",),
     "dissipation_on_wgrid": ("diss_w",),
     "idemix_parameters": ("cstar", "c0", "v0", "alpha_c"),
+    "barotropic_velocity_update": ("u_sum", "v_sum", "u", "v"),
+    "internal_wave_energy_input": ("column_total", "forcing"),
 }
 #: inputs drawn positive (masks, widths, diffusivities); the rest take either sign
 POSITIVE = ("mask", "dz", "kappa", "rate", "cos", "h", "area", "beta")
 FIELDS_2D = (
     "kbot", "rate", "target", "flux", "hur", "hvr", "ubar", "vbar", "coriolis_t", "beta",
-    "L_rossby", "area_t", "area_v", "cstar",
+    "L_rossby", "area_t", "area_v", "cstar", "psi", "u_sum", "v_sum", "column_total",
 )  # fmt: skip
 #: 1-D metrics by their length
 METRICS = {"dzt": NZ, "dzw": NZ, "dxt": NX, "dxu": NX, "dyt": NY, "cost": NY, "cosu": NY}
@@ -192,3 +196,18 @@ def test_a_column_kernel_is_no_sweep_form(registry):
         @column_kernel(radius=0, sweeps=(column_form,))
         def other(j, i, a):
             pass
+
+
+@pytest.mark.parametrize("placement", [0, 1, 2])
+@pytest.mark.parametrize("bottom", [True, False])
+def test_internal_wave_input_sweep_form_for_every_placement(placement, bottom):
+    """EKE's dissipation where it occurs (0), at the bottom (1), or split between bottom
+    and surface (2), with or without bottom friction's energy: the column form's bits."""
+    kn = KERNELS["ocean.kernels.energy.internal_wave_energy_input"]
+    args = inputs(kn, seed=5)
+    args[kn.arg_names.index("placement")] = placement
+    args[kn.arg_names.index("bottom")] = bottom
+    expected, got = by_columns(kn, args), by_sweeps("cpu", kn, args)
+    for n in OUTPUTS[kn.name]:
+        i = kn.arg_names.index(n)
+        assert np.array_equal(got[i], expected[i], equal_nan=True), n
