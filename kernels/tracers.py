@@ -2,7 +2,7 @@
 implicit vertical diffusion with surface restoring and flux forcing (pyOM2/Veros order)."""
 
 from .core import adjoint_of, column_kernel, in_box, in_box2, kernel, stencil
-from .tridiagonal import eliminate_row, solve_column, substitute_level
+from .tridiagonal import eliminate_diffusion_row, solve_column, substitute_level
 
 
 @stencil
@@ -40,23 +40,18 @@ def tracer_mixing_eliminate(
 ):  # fmt: skip
     """Forward elimination, at level k of a sweep up the columns, of
     :func:`tracer_vertical_mixing`'s solve: delta = dt kappaH / dzw [m] on the faces, the
-    surface flux added to the top row's right-hand side (``tridiagonal.eliminate_row``;
+    surface flux added to the top row's right-hand side (``tridiagonal.eliminate_diffusion_row``;
     land columns keep T*)."""
     top = t.shape[0] - 1
-    first = kbot[j, i] - 1
-    wet = (first >= 0) & (k >= first)  # no short-circuit: see diffusion_eliminate
-    inner = k > first
     below = max(k - 1, 0)  # loads unconditional: see tridiagonal.eliminate_row
     delta_above = dt / dzw[k] * kappaH[k, j, i]
     delta_below = dt / dzw[below] * kappaH[below, j, i]
-    up = delta_above if k < top else 0.0
-    prev = delta_below if inner else 0.0
-    lower = -prev / dzt[k]
-    upper = -up / dzt[k]
     q = rate[j, i] * (target[j, i] - t[top, j, i]) + flux[j, i]
     here = t_new[k, j, i]
     rhs = here + dt * q / dzt[top] if k == top else here
-    eliminate_row(k, first, j, i, wet, lower, upper, 1.0 - lower - upper, rhs, work, t_new)
+    eliminate_diffusion_row(
+        k, kbot[j, i] - 1, j, i, delta_above, delta_below, dzt, rhs, work, t_new
+    )
 
 
 @kernel(radius=0, sweep=-1)

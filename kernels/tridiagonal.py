@@ -72,6 +72,26 @@ def eliminate_row(k, first, j, i, wet, lower, upper, diagonal, rhs, work, x):
     x[k, j, i] = value / pivot if wet else old_x
 
 
+@stencil
+def eliminate_diffusion_row(k, first, j, i, delta_above, delta_below, dz, rhs, work, x):
+    """Forward elimination of row k of :func:`solve_column`'s system, first row ``first``,
+    given the face values delta = dt kappa / dzw [m] above and below level k (either may be
+    read at any level: the top face's and the one below the first row count as 0):
+    a = -delta_below / dz_k, c = -delta_above / dz_k, b = 1 - a - c
+    (:func:`eliminate_row`)."""
+    top = x.shape[0] - 1
+    # & rather than `and`: a short-circuit joins two bools in a phi, which Numba's parfor
+    # analysis counts as an alias, and the launch then loses the noalias arguments that
+    # let LLVM vectorise the row without run-time overlap checks
+    wet = (first >= 0) & (k >= first)
+    inner = k > first
+    up = delta_above if k < top else 0.0
+    prev = delta_below if inner else 0.0
+    a = -prev / dz[k]
+    c = -up / dz[k]
+    eliminate_row(k, first, j, i, wet, a, c, 1.0 - a - c, rhs, work, x)
+
+
 # -- the same solve as two sweeps over rows of columns (``kernel(sweep=...)``) -------------
 @kernel(radius=0, sweep=1)
 def diffusion_eliminate(k, j, i, kbot, dz, delta, rhs, work, x):
@@ -82,20 +102,10 @@ def diffusion_eliminate(k, j, i, kbot, dz, delta, rhs, work, x):
     Levels below a column's deepest wet level kbot - 1, and land columns (kbot = 0), keep
     their x and work (:func:`eliminate_row`). The arithmetic is :func:`solve_column`'s,
     bit for bit."""
-    top = x.shape[0] - 1
-    first = kbot[j, i] - 1
-    # & rather than `and`: a short-circuit joins two bools in a phi, which Numba's parfor
-    # analysis counts as an alias, and the launch then loses the noalias arguments that
-    # let LLVM vectorise the row without run-time overlap checks
-    wet = (first >= 0) & (k >= first)
-    inner = k > first
-    delta_here = delta[k, j, i]
-    delta_below = delta[max(k - 1, 0), j, i]  # loads unconditional: see eliminate_row
-    up = delta_here if k < top else 0.0
-    prev = delta_below if inner else 0.0
-    a = -prev / dz[k]
-    c = -up / dz[k]
-    eliminate_row(k, first, j, i, wet, a, c, 1.0 - a - c, rhs[k, j, i], work, x)
+    below = max(k - 1, 0)  # loads unconditional: see eliminate_row
+    eliminate_diffusion_row(
+        k, kbot[j, i] - 1, j, i, delta[k, j, i], delta[below, j, i], dz, rhs[k, j, i], work, x
+    )
 
 
 @stencil

@@ -2,7 +2,7 @@
 with A the backward-Euler vertical diffusion of momentum [m s-2]; and its adjoint."""
 
 from .core import adjoint_of, column_kernel, in_box2, kernel, stencil
-from .tridiagonal import eliminate_row, solve_column, solve_column_transposed
+from .tridiagonal import eliminate_diffusion_row, solve_column, solve_column_transposed
 
 
 @stencil
@@ -19,18 +19,11 @@ def eliminate_friction_level(k, j, i, j2, i2, kb, vel, kappaM, mask, dzt, dzw, d
     (:func:`implicit_vertical_friction`, deepest wet level kb - 1): the faces' deltas
     (:func:`face_delta`) inline, the eliminated right-hand side into ``mix``."""
     top = vel.shape[0] - 1
-    first = kb - 1
-    wet = (first >= 0) & (k >= first)  # no short-circuit: see tridiagonal
-    inner = k > first
     # loads unconditional, values selected (see tridiagonal.eliminate_row)
     face = max(min(k, top - 1), 0)  # the face above k, in bounds (unused at the top)
     delta_above = face_delta(face, j, i, j2, i2, kappaM, mask, dzw, dt)
     delta_below = face_delta(max(k - 1, 0), j, i, j2, i2, kappaM, mask, dzw, dt)
-    up = delta_above if k < top else 0.0
-    prev = delta_below if inner else 0.0
-    lower = -prev / dzt[k]
-    upper = -up / dzt[k]
-    eliminate_row(k, first, j, i, wet, lower, upper, 1.0 - lower - upper, vel[k, j, i], work, mix)
+    eliminate_diffusion_row(k, kb - 1, j, i, delta_above, delta_below, dzt, vel[k, j, i], work, mix)
 
 
 @stencil
