@@ -326,9 +326,7 @@ def isoneutral_fluxes(
     cosu, flux_east, flux_north, flux_top, skew_east, skew_north, skew_top,
 ):  # fmt: skip
     """:func:`tracer_fluxes` of one tracer, from one read of the triads."""
-    # a bool variable for the helper, not the static literal itself: a literal passed to
-    # an inlined helper counts as an alias in Numba's parfor analysis (no noalias then)
-    with_skew = skew != 0
+    with_skew = skew != 0  # not the literal itself: Numba counts a literal as an alias
     tracer_fluxes(
         k, j, i, tracer, K_iso, K_gm, with_skew, triads, diagonal, dxt, dxu, dyt, dyu, dzt,
         cost, cosu, flux_east, flux_north, flux_top, skew_east, skew_north, skew_top,
@@ -344,7 +342,7 @@ def isoneutral_fluxes_pair(
     """:func:`tracer_fluxes` of two tracers (``tracer`` into the first six outputs,
     ``other`` into the ``other_*``) from one pass over the triads, the diagonal and the
     diffusivities, which one launch per tracer would read twice."""
-    with_skew = skew != 0  # a bool variable, not the literal: see isoneutral_fluxes
+    with_skew = skew != 0  # not the literal itself: Numba counts a literal as an alias
     tracer_fluxes(
         k, j, i, tracer, K_iso, K_gm, with_skew, triads, diagonal, dxt, dxu, dyt, dyu, dzt,
         cost, cosu, flux_east, flux_north, flux_top, skew_east, skew_north, skew_top,
