@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import dataclasses
 import inspect
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from numba.extending import register_jitable
@@ -181,7 +182,15 @@ def stencil(func=None, *, inline: bool = True):
     """
     if func is None:
         return lambda f: stencil(f, inline=inline)
-    return register_jitable(inline="always" if inline else "never")(func)
+    mode = "always" if inline else "never"
+    STENCILS.append((func, mode))
+    return register_jitable(inline=mode)(func)
+
+
+#: every ``stencil`` helper with its inline mode ("always" or "never"), in the order they
+#: were made, for a backend whose compiler keeps its own registry of helpers (the CUDA
+#: backend registers them there when it first compiles a launcher)
+STENCILS: list[tuple[Callable, str]] = []
 
 
 # -- adjoints ------------------------------------------------------------------------------
