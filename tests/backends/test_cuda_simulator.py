@@ -9,20 +9,14 @@ multiply-add differently. Measured on the development machine: bit-identical (0.
 The simulator costs ~130 us per cell per launch: keep the grid at a few hundred cells.
 """
 
-import os
-import subprocess
-import sys
 import textwrap
-from pathlib import Path
 
 import numpy as np
 import pytest
+from cuda_runs import EXAMPLES, run_python
 
 from ocean import Model
 from ocean.loader import load_setup
-
-ROOT = Path(__file__).resolve().parents[2]
-EXAMPLES = ROOT / "examples"
 
 #: 4 x 12 x 7: the channel and two rows north of 20S with the land barrier (coasts);
 #: nz = 7 because the resampled ACC layers are rejected by the grid for nz < 7
@@ -62,16 +56,6 @@ SCRIPT = textwrap.dedent(
     np.savez(sys.argv[2], **out)
     """
 )
-
-
-def run_python(code, *args, env_extra=None, drop=()):
-    env = dict(os.environ, **(env_extra or {}))
-    for name in drop:
-        env.pop(name, None)
-    return subprocess.run(
-        [sys.executable, "-c", code, *map(str, args)],
-        capture_output=True, text=True, env=env, timeout=600, cwd=ROOT,
-    )  # fmt: skip
 
 
 @pytest.mark.cudasim
