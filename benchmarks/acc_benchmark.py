@@ -31,6 +31,7 @@ if str(HERE) not in sys.path:
 from machine import machine_info  # noqa: E402
 from profiling import profiled  # noqa: E402
 from stream import measure as stream_measure  # noqa: E402
+from stream import measure_device as stream_measure_device  # noqa: E402
 
 DEFAULT_SIZES = "60x40x30,120x80x30,240x160x30"
 #: Veros 1.7, full-physics ACC benchmark at 120x80x30 on these 2-core machines [s/step]
@@ -57,22 +58,22 @@ def bench_setup(external_mode: str = "streamfunction"):
     return OtherExternalMode
 
 
-def build_model(size, external_mode="streamfunction"):
+def build_model(size, external_mode="streamfunction", backend="cpu"):
     from ocean import Model
 
     nx, ny, nz = size
     model = Model(
-        bench_setup(external_mode)(), backend="cpu", settings={"nx": nx, "ny": ny, "nz": nz}
+        bench_setup(external_mode)(), backend=backend, settings={"nx": nx, "ny": ny, "nz": nz}
     )
     g = model.grid
     assert (g.nx, g.ny, g.nz) == (nx, ny, nz), (g.nx, g.ny, g.nz)
     return model
 
 
-def first_step_here(size, external_mode):
+def first_step_here(size, external_mode, backend):
     """Seconds to build the model and to run its first step, in this process."""
     t0 = time.perf_counter()
-    model = build_model(size, external_mode)
+    model = build_model(size, external_mode, backend)
     t1 = time.perf_counter()
     model.step()
     model.backend.synchronize()
@@ -80,12 +81,12 @@ def first_step_here(size, external_mode):
     return {"build_s": t1 - t0, "first_step_s": t2 - t1}
 
 
-def first_step_times(size, cache_dir, external_mode):
+def first_step_times(size, cache_dir, external_mode, backend):
     """Build and first-step seconds of a new process whose caches live in ``cache_dir``."""
     env = dict(os.environ)
     env.update(NUMBA_CACHE_DIR=f"{cache_dir}/numba", OCEAN_CACHE_DIR=f"{cache_dir}/ocean")
     cmd = [sys.executable, str(Path(__file__).resolve()), "--first-step", fmt_size(size)]
-    cmd += ["--external-mode", external_mode]
+    cmd += ["--external-mode", external_mode, "--backend", backend]
     t = time.perf_counter()
     out = subprocess.run(cmd, env=env, capture_output=True, text=True, cwd=ROOT)
     wall = time.perf_counter() - t
@@ -95,9 +96,9 @@ def first_step_times(size, cache_dir, external_mode):
     return {"process_s": wall, **result}
 
 
-def run_size(size, steps, warmup, triad, external_mode):
+def run_size(size, steps, warmup, triad, external_mode, backend):
     """Timed steps without the proxy, then the same number of steps with it."""
-    model = build_model(size, external_mode)
+    model = build_model(size, external_mode, backend)
     model.run(warmup)
     external = model.external
     solver_s = [0.0]
@@ -164,6 +165,13 @@ def run_size(size, steps, warmup, triad, external_mode):
     }
 
 
+def gpu_name():
+    import cupy
+
+    props = cupy.cuda.runtime.getDeviceProperties(cupy.cuda.Device().id)
+    return props["name"].decode() if isinstance(props["name"], bytes) else str(props["name"])
+
+
 def fmt_size(size):
     return "x".join(str(n) for n in size)
 
@@ -186,8 +194,10 @@ def markdown_tables(report) -> str:
     loads = report.get("load_average_1_5_15min", {"start": [float("nan")], "end": [float("nan")]})
     load = (loads["start"][0], loads["end"][0])
     triad_end = report.get("stream_end_GB/s", {}).get("triad", float("nan"))
+    on_gpu = info.get("backend") == "cuda"
+    where = f"backend cuda on {info.get('gpu')} (STREAM: the GPU's, CuPy), host " if on_gpu else ""
     lines = [
-        f"ACC benchmark, {info['date']}: {info['cpu']}, {info['cores']} cores "
+        f"ACC benchmark, {info['date']}: {where}{info['cpu']}, {info['cores']} cores "
         f"({info['numba_threads']} Numba threads), Numba {info['numba']}, NumPy {info['numpy']}, "
         f"Python {info['python']}; STREAM triad {triad:.1f} GB/s in the same run "
         f"(before the sizes; {triad_end:.1f} GB/s after); "
@@ -209,7 +219,7 @@ def markdown_tables(report) -> str:
             f"| {r['GB_per_step']:.3f} | {c} | {w} |"
         )
     ref = [r for r in res if r["size"] == "120x80x30"]
-    if ref:
+    if ref and not on_gpu:  # the reference figures are Veros's on the CPU
         s = ref[0]["s_per_step"]
         (n0, n1), (j0, j1) = VEROS_120x80x30["numpy"], VEROS_120x80x30["jax"]
         lines += [
@@ -251,6 +261,12 @@ def main(argv=None):
     p.add_argument("--warmup", type=int, default=3, help="untimed steps first (default 3)")
     modes = ("streamfunction", "free_surface", "rigid_lid")
     p.add_argument("--external-mode", default="streamfunction", choices=modes)
+    p.add_argument(
+        "--backend",
+        default="cpu",
+        choices=("cpu", "cuda"),
+        help="cpu (default) or cuda (a CUDA GPU; STREAM is then the GPU's, with CuPy)",
+    )
     p.add_argument("--no-first-step", action="store_true", help="skip cold/warm first steps")
     p.add_argument("--stream-n", type=int, default=2**25, help="STREAM array length")
     p.add_argument("--out", default=str(HERE / "results" / "acc_benchmark.json"))
@@ -262,12 +278,16 @@ def main(argv=None):
         print(markdown_tables(json.loads(Path(args.table_from).read_text())))
         return
     if args.first_step:
-        print(json.dumps(first_step_here(args.first_step, args.external_mode)))
+        print(json.dumps(first_step_here(args.first_step, args.external_mode, args.backend)))
         return
     sizes = [parse_size(s) for s in args.sizes.split(",")]
     info = machine_info()
+    info["backend"] = args.backend
+    if args.backend == "cuda":
+        info["gpu"] = gpu_name()
     load_start = os.getloadavg()
-    stream = stream_measure(args.stream_n)
+    measure = stream_measure_device if args.backend == "cuda" else stream_measure
+    stream = measure(args.stream_n)
     triad = stream["triad"]
     print("STREAM [GB/s]: " + ", ".join(f"{k} {v:.1f}" for k, v in stream.items()), flush=True)
     results = []
@@ -275,11 +295,11 @@ def main(argv=None):
         first = {}
         if not args.no_first_step:
             with tempfile.TemporaryDirectory(prefix="acc-bench-cache-") as cache:
-                first["first_step_cold"] = first_step_times(size, cache, args.external_mode)
-                first["first_step_warm"] = first_step_times(size, cache, args.external_mode)
+                for key in ("first_step_cold", "first_step_warm"):
+                    first[key] = first_step_times(size, cache, args.external_mode, args.backend)
         else:
             first = {"first_step_cold": None, "first_step_warm": None}
-        r = run_size(size, args.steps, args.warmup, triad, args.external_mode)
+        r = run_size(size, args.steps, args.warmup, triad, args.external_mode, args.backend)
         r.update(first)
         results.append(r)
         print(
@@ -287,7 +307,7 @@ def main(argv=None):
             f"{r['solver_iterations_per_step']:.0f} solver iterations",
             flush=True,
         )
-    stream_end = stream_measure(args.stream_n)
+    stream_end = measure(args.stream_n)
     print("STREAM again [GB/s]: " + ", ".join(f"{k} {v:.1f}" for k, v in stream_end.items()))
     report = {
         "machine": info,

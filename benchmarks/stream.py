@@ -7,6 +7,7 @@ STREAM: copy/scale move 16 B per element, add/triad 24 B. Best of ``repeats``.
 from __future__ import annotations
 
 import argparse
+import functools
 import json
 import time
 from pathlib import Path
@@ -60,6 +61,48 @@ def measure(n: int = 2**25, repeats: int = 10) -> dict:
         best = min(_timed(fn) for _ in range(repeats))
         result[name] = bytes_per * n / best / 1e9
     return result
+
+
+def measure_device(n: int = 2**27, repeats: int = 10) -> dict:
+    """Best bandwidth of each STREAM kernel on the CUDA GPU [GB/s], with CuPy elementwise
+    kernels on device arrays (2**27 float64: 1 GiB each, far beyond the L2), timed with
+    CUDA events."""
+    import cupy
+
+    a, b, c = cupy.ones(n), cupy.full(n, 2.0), cupy.zeros(n)
+    kernels = {
+        "copy": (lambda: cupy.copyto(c, a), 16),
+        "scale": (lambda: cupy.multiply(c, 3.0, out=b), 16),
+        "add": (lambda: cupy.add(a, b, out=c), 24),
+        "triad": (lambda: _device_triad(b, c, 3.0, a), 24),
+    }
+    result = {}
+    for name, (fn, bytes_per) in kernels.items():
+        fn()  # compile
+        best = min(_device_timed(fn, cupy) for _ in range(repeats))
+        result[name] = bytes_per * n / best / 1e9
+    return result
+
+
+def _device_triad(b, c, s, out):
+    """out = b + s c in one pass (CuPy's operators would make a temporary for s c)."""
+    _triad_kernel()(b, c, s, out)
+
+
+@functools.cache
+def _triad_kernel():
+    import cupy
+
+    return cupy.ElementwiseKernel("float64 b, float64 c, float64 s", "float64 a", "a = b + s * c")
+
+
+def _device_timed(fn, cupy):
+    start, stop = cupy.cuda.Event(), cupy.cuda.Event()
+    start.record()
+    fn()
+    stop.record()
+    stop.synchronize()
+    return cupy.cuda.get_elapsed_time(start, stop) / 1e3
 
 
 def _timed(fn):
