@@ -63,7 +63,7 @@ def tapered(slope, iso_slopec, iso_dslope):
     loop scalar. For |x| >= 22 the taper is 0 or 1 to round-off (exp(-44) ~ 1e-19) and is
     selected as such: in neutral or unstable stratification (S huge) and for steep
     slopes; every lane still evaluates the exponential, of the clamped x."""
-    x = (-abs(slope) + iso_slopec) / iso_dslope
+    x = (-abs(slope) + iso_slopec) * (1.0 / iso_dslope)
     clamped = min(max(x, -SATURATED), SATURATED)
     smooth = 1.0 / (1.0 + exp_bounded(-2.0 * clamped))
     steep = 0.0 if x <= -SATURATED else smooth
@@ -77,23 +77,11 @@ def neutral_slope(drho_horizontal, drho_vertical):
 
 
 @stencil
-def gradient_x(field, k, j, i, maskU, dxu, cost):
-    """d field/dx on the east face of cell (k, j, i)."""
-    return maskU[k, j, i] * (field[k, j, i + 1] - field[k, j, i]) / (dxu[i] * cost[j])
-
-
-@stencil
-def gradient_y(field, k, j, i, maskV, dyu):
-    """d field/dy on the north face of cell (k, j, i)."""
-    return maskV[k, j, i] * (field[k, j + 1, i] - field[k, j, i]) / dyu[j]
-
-
-@stencil
-def gradient_z(field, k, j, i, maskW, dzw):
-    """d field/dz on the top face of cell (k, j, i); 0 at the surface."""
-    if k == field.shape[0] - 1:
-        return 0.0
-    return maskW[k, j, i] * (field[k + 1, j, i] - field[k, j, i]) / dzw[k]
+def face_gradients(temp, salt, k, j, i, j2, i2, mask, spacing):
+    """(d temp/ds, d salt/ds) on the face between cells (k, j, i) and (k, j2, i2), a
+    distance ``spacing`` [m] apart, times the face mask: one division for the two."""
+    scale = mask[k, j, i] / spacing
+    return (temp[k, j2, i2] - temp[k, j, i]) * scale, (salt[k, j2, i2] - salt[k, j, i]) * scale
 
 
 @stencil
@@ -127,9 +115,12 @@ def lateral_triad(
 def vertical_density_gradient(k, j, i, temp, salt, drdT, drdS, maskW, dzw, kw):
     """d rho/dz [kg m-4] of T cell (k, j, i) on W face kw (k - 1 below, k above) from its
     own drdT, drdS: the denominator of the cell's triads there."""
-    return drdT[k, j, i] * gradient_z(temp, kw, j, i, maskW, dzw) + drdS[k, j, i] * gradient_z(
-        salt, kw, j, i, maskW, dzw
+    if kw == temp.shape[0] - 1:
+        return 0.0
+    difference = drdT[k, j, i] * (temp[kw + 1, j, i] - temp[kw, j, i]) + drdS[k, j, i] * (
+        salt[kw + 1, j, i] - salt[kw, j, i]
     )
+    return maskW[kw, j, i] * difference / dzw[kw]
 
 
 @kernel(radius=1, static=("face",))
@@ -147,12 +138,8 @@ def isoneutral_tensor_lateral(
     array (views of the model's [face, n] arrays): LLVM then knows they do not overlap and
     vectorises the cell loop without run-time overlap checks."""
     j2, i2 = j + face, i + 1 - face  # the cell across the face
-    if face == EAST:  # static: one branch is compiled
-        grad_temp = gradient_x(temp, k, j, i, mask, dxu, cost)
-        grad_salt = gradient_x(salt, k, j, i, mask, dxu, cost)
-    else:
-        grad_temp = gradient_y(temp, k, j, i, mask, dyu)
-        grad_salt = gradient_y(salt, k, j, i, mask, dyu)
+    spacing = dxu[i] * cost[j] if face == EAST else dyu[j]  # static: one is compiled
+    grad_temp, grad_salt = face_gradients(temp, salt, k, j, i, j2, i2, mask, spacing)
     has_below = k > 0
     # always true; a bool variable, not the literal True: a literal passed to an inlined
     # helper counts as an alias in Numba's parfor analysis, which then drops the noalias
