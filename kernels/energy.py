@@ -166,12 +166,9 @@ def harmonic_friction_dissipation(
     diss_v[k, j, i] = x_part / (cosu[j] * dxt[i]) + y_part / (cosu[j] * dyu[j])
 
 
-@kernel(radius=1)
-def friction_dissipation_on_tgrid_cells(
-    k, j, i, diss_u, diss_v, kbot, dzw, dxt, dxu, area_t, area_v, K_diss_h
-):  # fmt: skip
-    """:func:`friction_dissipation_on_tgrid` at W point (k, j, i): its levels are
-    independent, a cell kernel."""
+@stencil
+def friction_dissipation_at(k, j, i, diss_u, diss_v, kbot, dzw, dxt, dxu, area_t, area_v):
+    """:func:`friction_dissipation_on_tgrid` at W point (k, j, i) [m2 s-3]."""
     east = max(kbot[j, i], kbot[j, i + 1]) - 1
     west = max(kbot[j, i - 1], kbot[j, i]) - 1
     north = max(kbot[j, i], kbot[j + 1, i]) - 1
@@ -180,7 +177,18 @@ def friction_dissipation_on_tgrid_cells(
     x_part += dxu[i - 1] * on_wgrid(diss_u, k, j, i - 1, west, dzw)
     y_part = area_v[j, i] * on_wgrid(diss_v, k, j, i, north, dzw)
     y_part += area_v[j - 1, i] * on_wgrid(diss_v, k, j - 1, i, south, dzw)
-    K_diss_h[k, j, i] = x_part / (2.0 * dxt[i]) + y_part / (2.0 * area_t[j, i])
+    return x_part / (2.0 * dxt[i]) + y_part / (2.0 * area_t[j, i])
+
+
+@kernel(radius=1)
+def friction_dissipation_on_tgrid_cells(
+    k, j, i, diss_u, diss_v, kbot, dzw, dxt, dxu, area_t, area_v, K_diss_h
+):  # fmt: skip
+    """:func:`friction_dissipation_on_tgrid` at W point (k, j, i): its levels are
+    independent, a cell kernel."""
+    K_diss_h[k, j, i] = friction_dissipation_at(
+        k, j, i, diss_u, diss_v, kbot, dzw, dxt, dxu, area_t, area_v
+    )
 
 
 @column_kernel(radius=1, sweeps=(friction_dissipation_on_tgrid_cells,))
@@ -191,16 +199,10 @@ def friction_dissipation_on_tgrid(
     grid of each U column (bottom at the deeper of its two T columns), averaged from the
     east and west faces with weights dxu/(2 dxt), plus the V-point one averaged from north
     and south with weights area_v/(2 area_t)."""
-    east = max(kbot[j, i], kbot[j, i + 1]) - 1
-    west = max(kbot[j, i - 1], kbot[j, i]) - 1
-    north = max(kbot[j, i], kbot[j + 1, i]) - 1
-    south = max(kbot[j - 1, i], kbot[j, i]) - 1
     for k in range(diss_u.shape[0]):
-        x_part = dxu[i] * on_wgrid(diss_u, k, j, i, east, dzw)
-        x_part += dxu[i - 1] * on_wgrid(diss_u, k, j, i - 1, west, dzw)
-        y_part = area_v[j, i] * on_wgrid(diss_v, k, j, i, north, dzw)
-        y_part += area_v[j - 1, i] * on_wgrid(diss_v, k, j - 1, i, south, dzw)
-        K_diss_h[k, j, i] = x_part / (2.0 * dxt[i]) + y_part / (2.0 * area_t[j, i])
+        K_diss_h[k, j, i] = friction_dissipation_at(
+            k, j, i, diss_u, diss_v, kbot, dzw, dxt, dxu, area_t, area_v
+        )
 
 
 @kernel(radius=1)

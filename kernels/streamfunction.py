@@ -16,7 +16,7 @@ corner area cos_u dxu dyu the operator is symmetric; as for the surface pressure
 with its negative (``pressure.surface_pressure_operator``, couplings below).
 """
 
-from .core import column_kernel, kernel
+from .core import column_kernel, kernel, stencil
 
 
 @kernel(radius=0, sweep=1)
@@ -83,6 +83,23 @@ def streamfunction_step(
     psi_new[j, i] = psi[j, i] + dt * (ab_new * tendency - ab_old * dpsi_old[j, i])
 
 
+@stencil
+def psi_velocities(j, i, psi, dxt, dyt, cosu, hur, hvr):
+    """The barotropic velocities of psi [m s-1] at the U and V points of cell (j, i):
+    u = -(d psi/dy) / H_u, v = (d psi/dx) / H_v (hur, hvr = 1/H, 0 on land)."""
+    u_psi = -(psi[j, i] - psi[j - 1, i]) / dyt[j] * hur[j, i]
+    v_psi = (psi[j, i] - psi[j, i - 1]) / (cosu[j] * dxt[i]) * hvr[j, i]
+    return u_psi, v_psi
+
+
+@stencil
+def replace_depth_mean(k, j, i, maskU, maskV, hur, hvr, u_sum, v_sum, u_psi, v_psi, u, v):
+    """u, v at level k with their depth mean (depth integrals ``u_sum``, ``v_sum``)
+    replaced by the barotropic velocities ``u_psi``, ``v_psi``."""
+    u[k, j, i] = (u[k, j, i] - u_sum * maskU[k, j, i] * hur[j, i]) + maskU[k, j, i] * u_psi
+    v[k, j, i] = (v[k, j, i] - v_sum * maskV[k, j, i] * hvr[j, i]) + maskV[k, j, i] * v_psi
+
+
 @kernel(radius=0, sweep=1)
 def barotropic_depth_sums(
     k, j, i, psi, maskU, maskV, dzt, dxt, dyt, cosu, hur, hvr, u_sum, v_sum, u, v
@@ -100,10 +117,9 @@ def barotropic_replacement(
     k, j, i, psi, maskU, maskV, dzt, dxt, dyt, cosu, hur, hvr, u_sum, v_sum, u, v
 ):  # fmt: skip
     """The cells of :func:`barotropic_velocity_update` after :func:`barotropic_depth_sums`."""
-    u_psi = -(psi[j, i] - psi[j - 1, i]) / dyt[j] * hur[j, i]
-    v_psi = (psi[j, i] - psi[j, i - 1]) / (cosu[j] * dxt[i]) * hvr[j, i]
-    u[k, j, i] = (u[k, j, i] - u_sum[j, i] * maskU[k, j, i] * hur[j, i]) + maskU[k, j, i] * u_psi
-    v[k, j, i] = (v[k, j, i] - v_sum[j, i] * maskV[k, j, i] * hvr[j, i]) + maskV[k, j, i] * v_psi
+    u_psi, v_psi = psi_velocities(j, i, psi, dxt, dyt, cosu, hur, hvr)
+    u_total, v_total = u_sum[j, i], v_sum[j, i]
+    replace_depth_mean(k, j, i, maskU, maskV, hur, hvr, u_total, v_total, u_psi, v_psi, u, v)
 
 
 @column_kernel(radius=1, sweeps=(barotropic_depth_sums, barotropic_replacement))
@@ -121,8 +137,6 @@ def barotropic_velocity_update(
         sv += v[k, j, i] * maskV[k, j, i] * dzt[k]
     u_sum[j, i] = su
     v_sum[j, i] = sv
-    u_psi = -(psi[j, i] - psi[j - 1, i]) / dyt[j] * hur[j, i]
-    v_psi = (psi[j, i] - psi[j, i - 1]) / (cosu[j] * dxt[i]) * hvr[j, i]
+    u_psi, v_psi = psi_velocities(j, i, psi, dxt, dyt, cosu, hur, hvr)
     for k in range(nz):
-        u[k, j, i] = (u[k, j, i] - su * maskU[k, j, i] * hur[j, i]) + maskU[k, j, i] * u_psi
-        v[k, j, i] = (v[k, j, i] - sv * maskV[k, j, i] * hvr[j, i]) + maskV[k, j, i] * v_psi
+        replace_depth_mean(k, j, i, maskU, maskV, hur, hvr, su, sv, u_psi, v_psi, u, v)
