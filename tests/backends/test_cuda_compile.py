@@ -25,13 +25,15 @@ cuda_compiler = pytest.importorskip("numba.cuda.compiler", reason="needs numba-c
 
 #: one kernel of each launcher template, with stencils inlined two and three deep (the
 #: TEOS-10 density; IDEMIX's group speeds through kernels/elementary.py; the row steps of
-#: the tridiagonal sweeps) and a column kernel
+#: the tridiagonal sweeps), a column kernel, and a column form that calls a helper left
+#: a call (``stencil(inline=False)``: the tridiagonal solve)
 KERNELS = (
     "equation_of_state",
     "wave_parameters_cells",
     "diffusion_eliminate",
     "diffusion_back_substitute",
     "tke_surface_correction",
+    "tracer_vertical_mixing",
 )
 COMPUTE_CAPABILITY = (9, 0)
 
@@ -45,7 +47,7 @@ def launches():
     seen, launch = {}, model.backend.launch
 
     def record(kn, region, *args):
-        for form in kn.sweeps or (kn,):
+        for form in (kn, *kn.sweeps):  # a column form too: the adjoints and the tape run it
             static = model.backend.static_values(form, args) if form.static else ()
             seen[form.name] = (form, static, tuple(numba.typeof(a) for a in args))
         return launch(kn, region, *args)
