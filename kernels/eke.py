@@ -22,6 +22,12 @@ from .core import column_kernel, kernel, stencil
 TINY = 1e-16
 
 
+@stencil
+def rossby_radius(speed, j, i, coriolis_t, beta):
+    """min(c / |f|, sqrt(c / (2 beta))) [m] of column (j, i) from the gravity-wave speed c."""
+    return min(speed / max(abs(coriolis_t[j, i]), TINY), sqrt(speed / max(2.0 * beta[j, i], TINY)))
+
+
 @kernel(radius=0, sweep=1)
 def eke_rossby_radius_sweep(k, j, i, nsqr, maskW, dzw, coriolis_t, beta, L_rossby):
     """:func:`eke_rossby_radius` at level k of a sweep up the columns: the partial sum of
@@ -30,9 +36,7 @@ def eke_rossby_radius_sweep(k, j, i, nsqr, maskW, dzw, coriolis_t, beta, L_rossb
     previous = L_rossby[j, i]  # loaded unconditionally: see tridiagonal.eliminate_row
     speed = previous if k > 0 else 0.0
     speed += sqrt(max(0.0, nsqr[k, j, i])) * dzw[k] * maskW[k, j, i] / pi
-    radius = min(
-        speed / max(abs(coriolis_t[j, i]), TINY), sqrt(speed / max(2.0 * beta[j, i], TINY))
-    )
+    radius = rossby_radius(speed, j, i, coriolis_t, beta)
     L_rossby[j, i] = radius if k == top else speed
 
 
@@ -44,9 +48,7 @@ def eke_rossby_radius(j, i, nsqr, maskW, dzw, coriolis_t, beta, L_rossby):
     speed = 0.0
     for k in range(nsqr.shape[0]):
         speed += sqrt(max(0.0, nsqr[k, j, i])) * dzw[k] * maskW[k, j, i] / pi
-    L_rossby[j, i] = min(
-        speed / max(abs(coriolis_t[j, i]), TINY), sqrt(speed / max(2.0 * beta[j, i], TINY))
-    )
+    L_rossby[j, i] = rossby_radius(speed, j, i, coriolis_t, beta)
 
 
 @kernel(radius=0, static=("isopycnal",))

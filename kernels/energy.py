@@ -261,14 +261,12 @@ def wave_input_column_sum(
     column_total[j, i] = start + level if k < top else start
 
 
-@kernel(radius=0, static=("placement",))
-def wave_input_cells(
-    k, j, i, eke_diss, placement, bottom_fraction, K_diss_bot, bottom, maskW, kbot, dzw,
-    column_total, forcing,
+@stencil
+def wave_input_at(
+    k, j, i, eke_diss, placement, bottom_fraction, K_diss_bot, bottom, kbot, dzw, column
 ):  # fmt: skip
-    """The cells of :func:`internal_wave_energy_input` after :func:`wave_input_column_sum`."""
+    """:func:`internal_wave_energy_input` at W point (k, j, i) given the column integral."""
     top = eke_diss.shape[0] - 1
-    column = column_total[j, i]
     deepest = max(0, kbot[j, i] - 1)
     fraction = 1.0 if placement == EKE_DISS_BOTTOM else bottom_fraction
     placed = fraction * column / dzw[k] if k == deepest else 0.0
@@ -276,7 +274,19 @@ def wave_input_cells(
     placed = surface if (placement == EKE_DISS_SURFBOT) & (k == top) else placed
     value = eke_diss[k, j, i] if placement == EKE_DISS_LOCAL else placed
     extra = K_diss_bot[k, j, i]
-    forcing[k, j, i] = value + extra if bottom else value
+    return value + extra if bottom else value
+
+
+@kernel(radius=0, static=("placement",))
+def wave_input_cells(
+    k, j, i, eke_diss, placement, bottom_fraction, K_diss_bot, bottom, maskW, kbot, dzw,
+    column_total, forcing,
+):  # fmt: skip
+    """The cells of :func:`internal_wave_energy_input` after :func:`wave_input_column_sum`."""
+    forcing[k, j, i] = wave_input_at(
+        k, j, i, eke_diss, placement, bottom_fraction, K_diss_bot, bottom, kbot, dzw,
+        column_total[j, i],
+    )  # fmt: skip
 
 
 @column_kernel(radius=0, static=("placement",), sweeps=(wave_input_column_sum, wave_input_cells))
@@ -297,16 +307,8 @@ def internal_wave_energy_input(
     for k in range(nz - 1):
         column += dzw[k] * eke_diss[k, j, i] * maskW[k, j, i]
     column_total[j, i] = column
-    if placement == EKE_DISS_LOCAL:
-        for k in range(nz):
-            forcing[k, j, i] = eke_diss[k, j, i]
-    else:
-        deepest = max(0, kbot[j, i] - 1)
-        fraction = 1.0 if placement == EKE_DISS_BOTTOM else bottom_fraction
-        for k in range(nz):
-            forcing[k, j, i] = fraction * column / dzw[k] if k == deepest else 0.0
-        if placement == EKE_DISS_SURFBOT:
-            forcing[top, j, i] = (1.0 - bottom_fraction) * column / (0.5 * dzw[top])
-    if bottom:
-        for k in range(nz):
-            forcing[k, j, i] += K_diss_bot[k, j, i]
+    for k in range(nz):
+        forcing[k, j, i] = wave_input_at(
+            k, j, i, eke_diss, placement, bottom_fraction, K_diss_bot, bottom, kbot, dzw,
+            column,
+        )  # fmt: skip

@@ -23,12 +23,19 @@ def mode_sum_factor(x):
 
 
 @stencil
+def vertical_shape(factor, x):
+    """factor 0.9 x^(-2/3) (1 - exp(-x/4.3)) for x >= 1, with ``factor`` =
+    :func:`mode_sum_factor` (exp(-x/4.3) below 1e-19 is taken at x = 189.2, where 1 - it is
+    1 all the same)."""
+    decay = exp_bounded(max(-x / 4.3, -44.0))
+    return factor * 0.9 * inverse_two_thirds_power(x) * (1.0 - decay)
+
+
+@stencil
 def vertical_group_shape(x):
-    """g(x) = 2/pi / (1 - 2/pi asin(1/x')) 0.9 x'^(-2/3) (1 - exp(-x'/4.3)), x' = max(3, x)
-    (exp(-x'/4.3) below 1e-19 is taken at x' = 189.2, where 1 - it is 1 all the same)."""
+    """g(x) = 2/pi / (1 - 2/pi asin(1/x')) 0.9 x'^(-2/3) (1 - exp(-x'/4.3)), x' = max(3, x)."""
     xp = max(3.0, x)
-    decay = exp_bounded(max(-xp / 4.3, -44.0))
-    return mode_sum_factor(xp) * 0.9 * inverse_two_thirds_power(xp) * (1.0 - decay)
+    return vertical_shape(mode_sum_factor(xp), xp)
 
 
 #: g(x) for every x <= 3
@@ -44,8 +51,7 @@ def group_shapes(x):
     Every case evaluated and one selected: no branches in the cell loop."""
     xs = min(x, LARGEST_RATIO) if x > 1.0 else 2.0  # 2: any x > 1 where h is 0
     factor = mode_sum_factor(xs)
-    decay = exp_bounded(max(-xs / 4.3, -44.0))
-    vertical = factor * 0.9 * inverse_two_thirds_power(xs) * (1.0 - decay)
+    vertical = vertical_shape(factor, xs)
     horizontal = factor * (xs - 1.0) / (xs + 1.0)
     return (
         vertical if x >= 3.0 else VERTICAL_SHAPE_BELOW_3,
@@ -68,6 +74,21 @@ def wave_parameters(k, j, i, nsqr, maskW, coriolis_t, gamma, mu0, cstar, c0, v0,
     alpha_c[k, j, i] = alpha * mask
 
 
+@stencil
+def first_mode_speed_part(k, j, i, nsqr, maskW, dzw):
+    """Level k's part of the integral of N dz [m s-1] in the first-mode speed c* (the top
+    W box half as thick)."""
+    top = nsqr.shape[0] - 1
+    thickness = 0.5 * dzw[k] if k == top else dzw[k]
+    return sqrt(max(0.0, nsqr[k, j, i])) * thickness * maskW[k, j, i]
+
+
+@stencil
+def first_mode_speed_of(integral, jstar):
+    """c* = max(1e-2, int N dz / (pi jstar)) [m s-1]."""
+    return max(1e-2, integral / (pi * jstar))
+
+
 @kernel(radius=0, sweep=1)
 def first_mode_speed(
     k, j, i, nsqr, maskW, dzw, coriolis_t, gamma, jstar, mu0, cstar, c0, v0, alpha_c
@@ -75,11 +96,10 @@ def first_mode_speed(
     """c* of :func:`idemix_parameters` at level k of a sweep up the columns: the partial
     integral kept in cstar, c* formed at the top level."""
     top = nsqr.shape[0] - 1
-    thickness = 0.5 * dzw[k] if k == top else dzw[k]
     previous = cstar[j, i]  # loaded unconditionally: see tridiagonal.eliminate_row
     partial = previous if k > 0 else 0.0
-    partial += sqrt(max(0.0, nsqr[k, j, i])) * thickness * maskW[k, j, i]
-    cstar[j, i] = max(1e-2, partial / (pi * jstar)) if k == top else partial
+    partial += first_mode_speed_part(k, j, i, nsqr, maskW, dzw)
+    cstar[j, i] = first_mode_speed_of(partial, jstar) if k == top else partial
 
 
 @kernel(radius=0)
@@ -103,9 +123,8 @@ def idemix_parameters(
     nz = nsqr.shape[0]
     depth_integral = 0.0
     for k in range(nz):
-        thickness = 0.5 * dzw[k] if k == nz - 1 else dzw[k]
-        depth_integral += sqrt(max(0.0, nsqr[k, j, i])) * thickness * maskW[k, j, i]
-    cstar[j, i] = max(1e-2, depth_integral / (pi * jstar))
+        depth_integral += first_mode_speed_part(k, j, i, nsqr, maskW, dzw)
+    cstar[j, i] = first_mode_speed_of(depth_integral, jstar)
     for k in range(nz):
         wave_parameters(k, j, i, nsqr, maskW, coriolis_t, gamma, mu0, cstar, c0, v0, alpha_c)
 

@@ -1,15 +1,22 @@
 """Vertical velocity from continuity, and vertical mixing coefficients."""
 
-from .core import adjoint_of, column_kernel, in_box, in_box2, kernel
+from .core import adjoint_of, column_kernel, in_box, in_box2, kernel, stencil
+
+
+@stencil
+def horizontal_divergence(u, v, k, j, i, dxt, dyt, cost, cosu):
+    """d_x u + d_y(cos v)/cos [s-1] of cell (k, j, i) on the sphere, from the velocities on
+    its east and north faces (and those of its west and south neighbours)."""
+    return (u[k, j, i] - u[k, j, i - 1]) / (cost[j] * dxt[i]) + (
+        cosu[j] * v[k, j, i] - cosu[j - 1] * v[k, j - 1, i]
+    ) / (cost[j] * dyt[j])
 
 
 @kernel(radius=1, sweep=1)
 def vertical_velocity_sweep(k, j, i, u, v, maskW, dxt, dyt, dzt, cost, cosu, w):
     """:func:`vertical_velocity` at level k of a sweep up the columns: w_k = w_{k-1} -
     maskW dzt div (w_{-1} = 0)."""
-    div = (u[k, j, i] - u[k, j, i - 1]) / (cost[j] * dxt[i]) + (
-        cosu[j] * v[k, j, i] - cosu[j - 1] * v[k, j - 1, i]
-    ) / (cost[j] * dyt[j])
+    div = horizontal_divergence(u, v, k, j, i, dxt, dyt, cost, cosu)
     previous = w[max(k - 1, 0), j, i]  # loaded unconditionally: see tridiagonal.eliminate_row
     below = previous if k > 0 else 0.0
     w[k, j, i] = below - maskW[k, j, i] * dzt[k] * div
@@ -22,9 +29,7 @@ def vertical_velocity(j, i, u, v, maskW, dxt, dyt, dzt, cost, cosu, w):
     nz = u.shape[0]
     acc = 0.0
     for k in range(nz):
-        div = (u[k, j, i] - u[k, j, i - 1]) / (cost[j] * dxt[i]) + (
-            cosu[j] * v[k, j, i] - cosu[j - 1] * v[k, j - 1, i]
-        ) / (cost[j] * dyt[j])
+        div = horizontal_divergence(u, v, k, j, i, dxt, dyt, cost, cosu)
         acc -= maskW[k, j, i] * dzt[k] * div
         w[k, j, i] = acc
 

@@ -12,6 +12,7 @@ maskW_a maskW_b, and zero through the surface.
 
 from .advection import superbee_face
 from .core import column_kernel, kernel, stencil
+from .vertical import horizontal_divergence
 
 
 @stencil
@@ -54,9 +55,7 @@ def vertical_velocity_on_wgrid_sweep(
     k, j, i, u_wgrid, v_wgrid, dxt, dyt, dzw, cost, cosu, w_wgrid
 ):  # fmt: skip
     """:func:`vertical_velocity_on_wgrid` at level k of a sweep up the columns."""
-    divergence = (u_wgrid[k, j, i] - u_wgrid[k, j, i - 1]) / (cost[j] * dxt[i]) + (
-        cosu[j] * v_wgrid[k, j, i] - cosu[j - 1] * v_wgrid[k, j - 1, i]
-    ) / (cost[j] * dyt[j])
+    divergence = horizontal_divergence(u_wgrid, v_wgrid, k, j, i, dxt, dyt, cost, cosu)
     previous = w_wgrid[max(k - 1, 0), j, i]  # unconditional: see tridiagonal.eliminate_row
     below = previous if k > 0 else 0.0
     w_wgrid[k, j, i] = below - dzw[k] * divergence
@@ -70,9 +69,7 @@ def vertical_velocity_on_wgrid(
     nz = u_wgrid.shape[0]
     total = 0.0
     for k in range(nz):
-        divergence = (u_wgrid[k, j, i] - u_wgrid[k, j, i - 1]) / (cost[j] * dxt[i]) + (
-            cosu[j] * v_wgrid[k, j, i] - cosu[j - 1] * v_wgrid[k, j - 1, i]
-        ) / (cost[j] * dyt[j])
+        divergence = horizontal_divergence(u_wgrid, v_wgrid, k, j, i, dxt, dyt, cost, cosu)
         total -= dzw[k] * divergence
         w_wgrid[k, j, i] = total
 
