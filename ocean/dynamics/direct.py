@@ -11,7 +11,9 @@ streamfunction's coasts); the rigid lid's pressure is singular and is left to th
 The unknowns are numbered row by row on the global interior (i fastest), so every link,
 the periodic one from the last column to the first included, lies within ``nx`` of the
 diagonal: the factor is a band of nx + 1 diagonals, n (nx + 1) numbers for n = nx ny
-points, factored once at set-up in O(n nx^2) and applied each step in O(n nx).
+points, factored once at set-up in O(n nx^2) and applied each step in O(n nx). Grids of
+three rows or more are dissected at their middle row (``dissection.py``): two half bands
+that two threads substitute at once, and a dense nx x nx block for the separator row.
 
 Each solve gathers the right-hand side (and the known values the unknowns are linked to)
 to rank 0, solves there and sends the solution to every rank, so the answer is the same
@@ -21,13 +23,13 @@ Points that are not unknowns keep their value, as in the PCG.
 
 from __future__ import annotations
 
-import math
-
-import numba
 import numpy as np
 
 from ocean.errors import SetupError
 from ocean.io.gather import gather_with_halo, local_window
+
+from .band import factor_band, solve_band
+from .dissection import DissectedBand
 
 #: largest banded factor [bytes] the direct solver will build; beyond it, use the PCG
 MAX_FACTOR_BYTES = 2 * 1024**3
@@ -62,8 +64,9 @@ class DirectSolver:
             couplings, known = operator_links(parts[0], parts[1], self.unknown, h, g.periodic_x)
             #: links from unknowns to fixed values: (row, position in the field with halo, c)
             self.known = known
-            self.band = assemble_band(couplings, known, parts[2][inner], self.unknown)
-            factored = _factor(self.band, PIVOT_TOLERANCE)
+            band = assemble_band(couplings, known, parts[2][inner], self.unknown)
+            self.factor = factor_of(band, g.nx_global, g.ny_global)
+            factored = self.factor.factored
         if not model.comm.bcast(factored):
             raise SetupError(
                 f"the {label} operator is singular or not positive definite, so "
@@ -85,7 +88,7 @@ class DirectSolver:
             b = np.where(self.unknown, rhs_global[inner], x_global[inner]).reshape(-1)
             rows, positions, weights = self.known
             np.add.at(b, rows, weights * x_global.reshape(-1)[positions])
-            _solve_banded(self.band, b)
+            self.factor.solve(b)
             x_global = np.array(x_global)
             x_global[inner] = b.reshape(self.unknown.shape)
         x_global = m.comm.bcast(x_global if m.comm.rank == 0 else None)
@@ -155,38 +158,21 @@ def assemble_band(couplings, known, diag, unknown):
     return band
 
 
-@numba.njit(cache=True)
-def _factor(band, tolerance):
-    """In-place Cholesky factor L (N = L L^T) of the band; False if N is not positive
-    definite (a pivot at or below ``tolerance`` times its diagonal entry)."""
-    n, width = band.shape[0], band.shape[1] - 1
-    for r in range(n):
-        first = max(0, r - width)
-        for c in range(first, r + 1):
-            total = band[r, r - c]
-            for k in range(max(first, c - width), c):
-                total -= band[r, r - k] * band[c, c - k]
-            if c == r:
-                if not total > tolerance * band[r, 0]:
-                    return False
-                band[r, 0] = math.sqrt(total)
-            else:
-                band[r, r - c] = total / band[c, 0]
-    return True
+class SingleBand:
+    """The banded Cholesky factor of the whole operator, for grids too narrow to dissect."""
+
+    def __init__(self, band, tolerance):
+        self.band = band
+        self.factored = factor_band(band, tolerance)
+
+    def solve(self, b):
+        solve_band(self.band, b)
 
 
-@numba.njit(cache=True)
-def _solve_banded(band, b):
-    """b = (L L^T)^-1 b in place: forward substitution with the rows of L, backward with
-    its columns (the rows again, read in reverse)."""
-    n, width = band.shape[0], band.shape[1] - 1
-    for r in range(n):
-        total = b[r]
-        for k in range(max(0, r - width), r):
-            total -= band[r, r - k] * b[k]
-        b[r] = total / band[r, 0]
-    for r in range(n - 1, -1, -1):
-        b[r] /= band[r, 0]
-        value = b[r]
-        for k in range(max(0, r - width), r):
-            b[k] -= band[r, r - k] * value
+def factor_of(band, nx, ny):
+    """The factor of the operator with lower band ``band`` on an ny x nx grid: dissected
+    at a separator row (``dissection.py``: two threads per solve) where there are rows on
+    both sides of one, else the single band."""
+    if ny >= 3:
+        return DissectedBand(band, nx, ny, PIVOT_TOLERANCE)
+    return SingleBand(band, PIVOT_TOLERANCE)

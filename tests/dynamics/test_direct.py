@@ -7,6 +7,8 @@ import pytest
 
 from ocean import Model
 from ocean.dynamics import direct as D
+from ocean.dynamics.band import factor_band, solve_band
+from ocean.dynamics.dissection import DissectedBand
 from ocean.errors import SetupError
 
 CASES = {  # (example, settings): the ACC's streamfunction (corners, coasts held fixed) and
@@ -86,14 +88,11 @@ def apply_operator(x_full, coef_e, coef_n, diag, h):
     )
 
 
-@pytest.mark.parametrize("periodic", [False, True])
-def test_band_solve_satisfies_the_stencil_with_fixed_values(periodic):
-    """A random operator on a 7 x 5 grid with halo 2, some interior points fixed (and
-    linked to unknowns), links into the halo on every side (closed) or periodic in x: the
-    band solution satisfies the stencil at every unknown, the fixed points keep their
-    values."""
-    rng = np.random.default_rng(3)
-    ny, nx, h = 5, 7, 2
+def random_operator(ny, nx, h, periodic, seed):
+    """(band, known, x_full, unknown): a random operator on an ny x nx grid with halo h,
+    some interior points fixed (and linked to unknowns), links into the halo on every side
+    (closed) or periodic in x, and a random field with halo holding the fixed values."""
+    rng = np.random.default_rng(seed)
     shape = (ny + 2 * h, nx + 2 * h)
     coef_e, coef_n = rng.uniform(0.5, 2.0, shape), rng.uniform(0.5, 2.0, shape)
     diag = rng.uniform(0.0, 0.1, shape)
@@ -102,15 +101,30 @@ def test_band_solve_satisfies_the_stencil_with_fixed_values(periodic):
     if periodic:  # the halos hold the periodic copies, as after a halo fill
         for field in (coef_e, coef_n, diag, x_full):
             periodic_halo(field, h, nx)
-    rhs = rng.standard_normal((ny, nx))
-
     couplings, known = D.operator_links(coef_e, coef_n, unknown, h, periodic)
-    assert len(known[0]) > 0  # the fixed values are exercised
     band = D.assemble_band(couplings, known, diag[h:-h, h:-h], unknown)
-    assert D._factor(band, D.PIVOT_TOLERANCE)
+    return band, known, (coef_e, coef_n, diag), x_full, unknown
+
+
+@pytest.mark.parametrize("periodic", [False, True])
+@pytest.mark.parametrize("dissected", [False, True])
+def test_band_solve_satisfies_the_stencil_with_fixed_values(periodic, dissected):
+    """A random operator on a 7 x 5 grid with halo 2 (``random_operator``): the band
+    solution, of the single band or dissected at the middle row, satisfies the stencil at
+    every unknown, the fixed points keep their values."""
+    ny, nx, h = 5, 7, 2
+    band, known, (coef_e, coef_n, diag), x_full, unknown = random_operator(ny, nx, h, periodic, 3)
+    assert len(known[0]) > 0  # the fixed values are exercised
+    rhs = np.random.default_rng(4).standard_normal((ny, nx))
     b = np.where(unknown, rhs, x_full[h:-h, h:-h]).reshape(-1)
     np.add.at(b, known[0], known[2] * x_full.reshape(-1)[known[1]])
-    D._solve_banded(band, b)
+    if dissected:
+        factor = DissectedBand(band, nx, ny, D.PIVOT_TOLERANCE)
+        assert factor.factored
+        factor.solve(b)
+    else:
+        assert factor_band(band, D.PIVOT_TOLERANCE)
+        solve_band(band, b)
 
     solved = x_full.copy()
     solved[h:-h, h:-h] = b.reshape(ny, nx)
@@ -119,6 +133,40 @@ def test_band_solve_satisfies_the_stencil_with_fixed_values(periodic):
     assert np.array_equal(solved[h:-h, h:-h][~unknown], x_full[h:-h, h:-h][~unknown])
     residual = (apply_operator(solved, coef_e, coef_n, diag, h) - rhs)[unknown]
     assert np.abs(residual).max() <= 1e-13 * np.abs(rhs).max()
+
+
+@pytest.mark.parametrize("periodic", [False, True])
+@pytest.mark.parametrize("ny", [3, 4, 9, 10])
+def test_dissected_solve_equals_the_single_band(ny, periodic):
+    """Dissected at row (ny - 1) // 2 (halves of equal size for odd ny, padded for even
+    ny): the same solution as the single band to round-off (measured <= 7e-16 of its
+    largest value), the separator and both halves exercised by a dense right-hand side."""
+    nx = 11
+    band = random_operator(ny, nx, 2, periodic, ny)[0]
+    b = np.random.default_rng(ny).standard_normal(ny * nx)
+    single, dissected = band.copy(), DissectedBand(band, nx, ny, D.PIVOT_TOLERANCE)
+    assert factor_band(single, D.PIVOT_TOLERANCE) and dissected.factored
+    x_single, x_dissected = b.copy(), b.copy()
+    solve_band(single, x_single)
+    dissected.solve(x_dissected)
+    assert np.abs(x_dissected - x_single).max() <= 1e-14 * np.abs(x_single).max()
+
+
+def test_dissected_factor_refuses_a_singular_operator():
+    """An operator with no link to a fixed value and no extra diagonal (the rigid lid's
+    case) is singular: the dissected factor says so, as the single band does."""
+    ny, nx = 5, 6
+    unknown = np.ones((ny, nx), bool)
+    coef = np.ones((ny + 4, nx + 4))
+    coef[:, -3:] = 0.0  # no link into the east halo: closed, like the other edges
+    coef[-3:, :] = 0.0
+    coef[:2, :] = 0.0
+    coef[:, :2] = 0.0
+    couplings, known = D.operator_links(coef, coef, unknown, 2, False)
+    assert len(known[0]) == 0
+    band = D.assemble_band(couplings, known, np.zeros((ny, nx)), unknown)
+    assert not DissectedBand(band.copy(), nx, ny, D.PIVOT_TOLERANCE).factored
+    assert not factor_band(band, D.PIVOT_TOLERANCE)
 
 
 def test_rigid_lid_pressure_is_refused(example_setup):
