@@ -111,36 +111,41 @@ def run_veros(days):
 
 
 def figure(results, days, out):
+    """Zonal-mean temperature and overturning of each model (a row each), and in the
+    third column the ACC transport of both and their difference (log scale)."""
     import matplotlib.pyplot as plt
+    from matplotlib.ticker import MaxNLocator
 
-    fig, axes = plt.subplots(2, 3, figsize=(14, 7), constrained_layout=True)
+    fig, axes = plt.subplots(
+        2, 3, figsize=(15, 7), constrained_layout=True, gridspec_kw={"width_ratios": [1, 1, 0.8]}
+    )
     temp_levels = np.linspace(-2.0, 16.0, 19)
     psi_max = max(np.nanmax(np.abs(overturning(f))) for f, _ in results.values())
-    psi_levels = np.linspace(-psi_max, psi_max, 21)
-    for row, (name, (fields, series)) in enumerate(results.items()):
+    psi_levels = MaxNLocator(nbins=20, symmetric=True).tick_values(-psi_max, psi_max)
+    for row, (name, (fields, _)) in enumerate(results.items()):
         zt, zw = fields["zt"], fields["zw"]
         ax = axes[row, 0]
         c = ax.contourf(fields["yt"], zt, zonal_mean_temperature(fields).T, temp_levels,
                         cmap="RdYlBu_r", extend="both")  # fmt: skip
-        fig.colorbar(c, ax=ax, label="°C")
+        fig.colorbar(c, ax=ax, label="temperature [°C]")
         ax.set(title=f"{name}: zonal-mean temperature, day {days}", ylabel="depth [m]")
         ax = axes[row, 1]
         c = ax.contourf(fields["yu"], zw, overturning(fields).T, psi_levels, cmap="RdBu_r")
-        fig.colorbar(c, ax=ax, label="Sv")
+        fig.colorbar(c, ax=ax, label="overturning [Sv]")
         ax.set(title=f"{name}: meridional overturning, day {days}")
-        ax = axes[1, 2] if row else axes[0, 2]
-        time = np.arange(len(series)) * SAMPLE_DAYS
-        ax.plot(time, series, label=name)
-    for ax in axes[:, 2]:
-        ax.set(title="ACC transport", xlabel="day", ylabel="Sv")
-    for name, ax in zip(results, axes[:, 2], strict=True):
-        for other, (_, other_series) in results.items():
-            if other != name:
-                time = np.arange(len(other_series)) * SAMPLE_DAYS
-                ax.plot(time, other_series, color="0.7", label=other)
-        ax.legend()
     for ax in axes[:, :2].ravel():
         ax.set_xlabel("latitude [°]")
+    (name_a, (_, series_a)), (name_b, (_, series_b)) = results.items()
+    time = np.arange(len(series_a)) * SAMPLE_DAYS
+    ax = axes[0, 2]
+    ax.plot(time, series_a, label=name_a, lw=3.0, color="0.75")
+    ax.plot(time, series_b, label=name_b, lw=1.2, color="C0")
+    ax.set(title="ACC transport", xlabel="day", ylabel="zonal transport [Sv]")
+    ax.legend()
+    ax = axes[1, 2]
+    difference = np.abs(np.asarray(series_b) - np.asarray(series_a))
+    ax.semilogy(time[1:], np.maximum(difference[1:], 1e-16), color="C3")
+    ax.set(title=f"|{name_b} - {name_a}|", xlabel="day", ylabel="transport difference [Sv]")
     out.parent.mkdir(parents=True, exist_ok=True)
     fig.savefig(out, dpi=110)
 
@@ -171,6 +176,13 @@ def main(argv=None):
         for name, (f, series) in results.items()
     }
     summary["days"] = args.days
+    (_, series_a), (_, series_b) = (result[1] for result in results.items())
+    difference = np.abs(np.asarray(series_b) - np.asarray(series_a))
+    summary["acc_transport_difference_Sv"] = {
+        "max": float(difference.max()),
+        "day_of_max": int(np.argmax(difference)) * SAMPLE_DAYS,
+        "last": float(difference[-1]),
+    }
     args.out.with_suffix(".json").write_text(json.dumps(summary, indent=2))
     print(json.dumps(summary, indent=2))
     print(f"wrote {args.out}")
