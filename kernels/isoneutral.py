@@ -25,13 +25,13 @@ The tensor's diagonal is ``diagonal[0..2]`` = K_11 (east faces), K_22 (north fac
 K_33 (top faces).
 
 Every triad (a T cell, one of its U or V faces, one of its W faces) belongs to one
-lateral face and to one top face. The tensor is built in two passes so that each triad's
-slope and taper (an exponential, the dearest part on the CPU) are computed once:
+lateral face and to one top face. The tensor is built in passes so that each slope
+denominator and each triad's taper (an exponential, the dearest part) are computed once:
+:func:`density_derivatives_at_t` inverts each cell's vertical density gradients,
 :func:`isoneutral_tensor_lateral` forms the lateral faces' triads and keeps each one's
 taper S^2 (the K_33 weight), :func:`isoneutral_tensor_top` gathers the top faces' triads
 from them (a lateral triad's tapered slope needs no second copy: its face mask is 1
-wherever the slope is not 0, since the face's density gradient carries the same mask).
-"""
+wherever the slope is not 0, since the face's density gradient carries the same mask)."""
 
 from .core import kernel, stencil
 from .elementary import exp_bounded
@@ -46,11 +46,23 @@ SATURATED = 22.0
 
 
 @kernel(radius=0, static=("eos",))
-def density_derivatives_at_t(k, j, i, eos, temp, salt, maskT, zt, drdT, drdS):
-    """d rho/d T [kg m-3 K-1] and d rho/d S [kg m-3 (g/kg)-1] at T points, pressure -zt."""
+def density_derivatives_at_t(
+    k, j, i, eos, temp, salt, maskT, maskW, zt, dzw, drdT, drdS, inverse_below,
+    inverse_above,
+):  # fmt: skip
+    """d rho/d T [kg m-3 K-1] and d rho/d S [kg m-3 (g/kg)-1] at T points, pressure -zt,
+    and the cell's :func:`inverse_vertical_gradient` on its W faces below (k - 1; level 0:
+    its own, unused) and above (k) [m4 kg-1]: the slope denominators of its triads, formed
+    here once for the four faces whose triads use them."""
     d_temp, d_salt = density_derivatives(eos, temp[k, j, i], salt[k, j, i], -zt[k])
-    drdT[k, j, i] = maskT[k, j, i] * d_temp
-    drdS[k, j, i] = maskT[k, j, i] * d_salt
+    masked_temp, masked_salt = maskT[k, j, i] * d_temp, maskT[k, j, i] * d_salt
+    drdT[k, j, i] = masked_temp
+    drdS[k, j, i] = masked_salt
+    kw = max(k - 1, 0)
+    below = vertical_density_gradient(masked_temp, masked_salt, j, i, temp, salt, maskW, dzw, kw)
+    above = vertical_density_gradient(masked_temp, masked_salt, j, i, temp, salt, maskW, dzw, k)
+    inverse_below[k, j, i] = inverse_vertical_gradient(below)
+    inverse_above[k, j, i] = inverse_vertical_gradient(above)
 
 
 @stencil
@@ -71,9 +83,16 @@ def tapered(slope, iso_slopec, iso_dslope):
 
 
 @stencil
-def neutral_slope(drho_horizontal, drho_vertical):
-    """S = -drho_h / (min(0, drho_z) - 1e-20): finite only in stable stratification."""
-    return -drho_horizontal / (min(0.0, drho_vertical) - EPSILON)
+def inverse_vertical_gradient(drho_vertical):
+    """1 / (min(0, drho_z) - 1e-20) [m4 kg-1]: the slope's denominator, inverted."""
+    return 1.0 / (min(0.0, drho_vertical) - EPSILON)
+
+
+@stencil
+def neutral_slope(drho_horizontal, inverse_vertical):
+    """S = -drho_h / (min(0, drho_z) - 1e-20), from the :func:`inverse_vertical_gradient`:
+    finite only in stable stratification."""
+    return -drho_horizontal * inverse_vertical
 
 
 @stencil
@@ -95,15 +114,15 @@ def face_average(K, k, j, i, j2, i2):
 
 @stencil
 def lateral_triad(
-    present, horizontal, vertical, mask, diffusivity, dzw_kw, K_iso_steep, iso_slopec,
-    iso_dslope,
+    present, horizontal, inverse_vertical, mask, diffusivity, dzw_kw, K_iso_steep,
+    iso_slopec, iso_dslope,
 ):  # fmt: skip
-    """One triad of a lateral face from its horizontal and vertical density gradients
-    [kg m-4]: (its tapered slope times the face mask; taper S^2, for
-    :func:`isoneutral_tensor_top`; its part of the face's K_11 (K_22) sum, dzw
-    max(K_iso_steep, K taper) [m3 s-1]), all 0 if not ``present`` (below the bottom
+    """One triad of a lateral face from its horizontal density gradient [kg m-4] and
+    :func:`inverse_vertical_gradient` [m4 kg-1]: (its tapered slope times the face mask;
+    taper S^2, for :func:`isoneutral_tensor_top`; its part of the face's K_11 (K_22) sum,
+    dzw max(K_iso_steep, K taper) [m3 s-1]), all 0 if not ``present`` (below the bottom
     level). Selected values, not branches, so that the cell loop vectorises."""
-    slope = neutral_slope(horizontal, vertical)
+    slope = neutral_slope(horizontal, inverse_vertical)
     taper = tapered(slope, iso_slopec, iso_dslope)
     triad = taper * slope * mask if present else 0.0
     steep = taper * slope**2 if present else 0.0
@@ -112,38 +131,37 @@ def lateral_triad(
 
 
 @stencil
-def vertical_density_gradient(k, j, i, temp, salt, drdT, drdS, maskW, dzw, kw):
-    """d rho/dz [kg m-4] of T cell (k, j, i) on W face kw (k - 1 below, k above) from its
-    own drdT, drdS: the denominator of the cell's triads there."""
-    if kw == temp.shape[0] - 1:
-        return 0.0
-    difference = drdT[k, j, i] * (temp[kw + 1, j, i] - temp[kw, j, i]) + drdS[k, j, i] * (
-        salt[kw + 1, j, i] - salt[kw, j, i]
+def vertical_density_gradient(d_temp, d_salt, j, i, temp, salt, maskW, dzw, kw):
+    """d rho/dz [kg m-4] on W face kw of column (j, i) with a T cell's d rho/d T and
+    d rho/d S (``d_temp``, ``d_salt``), 0 at the surface (its differences are taken with
+    the level itself there: no branch, so that the cell loop vectorises)."""
+    above = min(kw + 1, temp.shape[0] - 1)
+    difference = d_temp * (temp[above, j, i] - temp[kw, j, i]) + d_salt * (
+        salt[above, j, i] - salt[kw, j, i]
     )
     return maskW[kw, j, i] * difference / dzw[kw]
 
 
 @kernel(radius=1, static=("face",))
 def isoneutral_tensor_lateral(
-    k, j, i, face, temp, salt, drdT, drdS, K_iso, mask, dxu, dyu, cost, dzt, dzw, maskW,
-    K_iso_steep, iso_slopec, iso_dslope, triad0, triad1, triad2, triad3, steep0, steep1,
-    steep2, steep3, diagonal,
+    k, j, i, face, temp, salt, drdT, drdS, inverse_below, inverse_above, K_iso, mask, dxu,
+    dyu, cost, dzt, dzw, K_iso_steep, iso_slopec, iso_dslope, triad0, triad1, triad2,
+    triad3, steep0, steep1, steep2, steep3, diagonal,
 ):  # fmt: skip
     """The four triads and the diagonal of the diffusion tensor on the east (``face`` =
     EAST, ``mask`` = maskU) or north (NORTH, maskV) face of cell (k, j, i) from temp, salt
-    at tau: triad<n> = tapered slope times the face mask of triad n = ip * 2 + kr (ip: this
-    cell or the one across the face, kr: its W face below or above; those below the bottom
-    level are 0), steep<n> = taper S^2 for :func:`isoneutral_tensor_top`, diagonal = K_11
-    (K_22) = sum dzw max(K_iso_steep, K taper) / (4 dzt) [m2 s-1]. Each output is its own
-    array (views of the model's [face, n] arrays): LLVM then knows they do not overlap and
-    vectorises the cell loop without run-time overlap checks."""
+    at tau and the outputs of :func:`density_derivatives_at_t`: triad<n> = tapered slope
+    times the face mask of triad n = ip * 2 + kr (ip: this cell or the one across the
+    face, kr: its W face below or above; those below the bottom level are 0), steep<n> =
+    taper S^2 for :func:`isoneutral_tensor_top`, diagonal = K_11 (K_22) = sum dzw
+    max(K_iso_steep, K taper) / (4 dzt) [m2 s-1]. Each output is its own array (views of
+    the model's [face, n] arrays): LLVM then knows they do not overlap and vectorises."""
     j2, i2 = j + face, i + 1 - face  # the cell across the face
     spacing = dxu[i] * cost[j] if face == EAST else dyu[j]  # static: one is compiled
     grad_temp, grad_salt = face_gradients(temp, salt, k, j, i, j2, i2, mask, spacing)
     has_below = k > 0
-    # always true; a bool variable, not the literal True: a literal passed to an inlined
-    # helper counts as an alias in Numba's parfor analysis, which then drops the noalias
-    # arguments that let LLVM vectorise without run-time overlap checks
+    # always true; not the literal True: Numba's parfor analysis counts a literal passed to
+    # an inlined helper as an alias and drops the noalias arguments LLVM vectorises with
     has_above = k >= 0
     below_level = max(k - 1, 0)
     diffusivity = face_average(K_iso, k, j, i, j2, i2)
@@ -151,24 +169,20 @@ def isoneutral_tensor_lateral(
     horizontal = drdT[k, j, i] * grad_temp + drdS[k, j, i] * grad_salt
     horizontal2 = drdT[k, j2, i2] * grad_temp + drdS[k, j2, i2] * grad_salt
     t0, s0, p0 = lateral_triad(
-        has_below, horizontal,
-        vertical_density_gradient(k, j, i, temp, salt, drdT, drdS, maskW, dzw, below_level),
-        m, diffusivity, dzw[below_level], K_iso_steep, iso_slopec, iso_dslope,
+        has_below, horizontal, inverse_below[k, j, i], m, diffusivity, dzw[below_level],
+        K_iso_steep, iso_slopec, iso_dslope,
     )  # fmt: skip
     t2, s2, p2 = lateral_triad(
-        has_below, horizontal2,
-        vertical_density_gradient(k, j2, i2, temp, salt, drdT, drdS, maskW, dzw, below_level),
-        m, diffusivity, dzw[below_level], K_iso_steep, iso_slopec, iso_dslope,
+        has_below, horizontal2, inverse_below[k, j2, i2], m, diffusivity, dzw[below_level],
+        K_iso_steep, iso_slopec, iso_dslope,
     )  # fmt: skip
     t1, s1, p1 = lateral_triad(
-        has_above, horizontal,
-        vertical_density_gradient(k, j, i, temp, salt, drdT, drdS, maskW, dzw, k),
-        m, diffusivity, dzw[k], K_iso_steep, iso_slopec, iso_dslope,
+        has_above, horizontal, inverse_above[k, j, i], m, diffusivity, dzw[k], K_iso_steep,
+        iso_slopec, iso_dslope,
     )  # fmt: skip
     t3, s3, p3 = lateral_triad(
-        has_above, horizontal2,
-        vertical_density_gradient(k, j2, i2, temp, salt, drdT, drdS, maskW, dzw, k),
-        m, diffusivity, dzw[k], K_iso_steep, iso_slopec, iso_dslope,
+        has_above, horizontal2, inverse_above[k, j2, i2], m, diffusivity, dzw[k],
+        K_iso_steep, iso_slopec, iso_dslope,
     )  # fmt: skip
     triad0[k, j, i], triad1[k, j, i], triad2[k, j, i], triad3[k, j, i] = t0, t1, t2, t3
     steep0[k, j, i], steep1[k, j, i], steep2[k, j, i], steep3[k, j, i] = s0, s1, s2, s3

@@ -45,7 +45,9 @@ class IsoneutralMixing:
         b.fill(st.K_iso, s.K_iso_0)
         b.fill(st.K_gm, s.K_gm_0)
         self.eos = eos
-        self.drdT, self.drdS = b.zeros(shape), b.zeros(shape)
+        # d rho/d T, d rho/d S and the inverse vertical density gradients below and above
+        # each T cell (``isoneutral.density_derivatives_at_t``)
+        self.gradients = tuple(b.zeros(shape) for _ in range(4))
         self.triads = b.zeros(TRIAD_SHAPE + shape)
         # each lateral triad's taper S^2, which the top faces' K_33 reuses
         self.steepness = b.zeros((2, 4) + shape)
@@ -100,13 +102,13 @@ class IsoneutralMixing:
         temp, salt = st.temp[st.tau], st.salt[st.tau]
         b.launch(
             KI.density_derivatives_at_t, g.box(g.h),
-            self.eos, temp, salt, d.maskT, d.zt, self.drdT, self.drdS,
+            self.eos, temp, salt, d.maskT, d.maskW, d.zt, d.dzw, *self.gradients,
         )  # fmt: skip
         lateral_tensor(
             b, KI.lateral_box(g.box(1)),
-            temp, salt, self.drdT, self.drdS, st.K_iso, d.maskU, d.maskV, d.maskW, d.dxu,
-            d.dyu, d.dzt, d.dzw, d.cost, s.K_iso_steep, s.iso_slopec, s.iso_dslope,
-            self.triads, self.diagonal, self.steepness,
+            temp, salt, self.gradients, st.K_iso, d.maskU, d.maskV, d.dxu, d.dyu, d.dzt,
+            d.dzw, d.cost, s.K_iso_steep, s.iso_slopec, s.iso_dslope, self.triads,
+            self.diagonal, self.steepness,
         )  # fmt: skip
         b.launch(
             KI.isoneutral_tensor_top, g.box(1),
@@ -196,16 +198,17 @@ class IsoneutralMixing:
 
 
 def lateral_tensor(
-    backend, box, temp, salt, drdT, drdS, K_iso, maskU, maskV, maskW, dxu, dyu, dzt, dzw,
-    cost, K_iso_steep, iso_slopec, iso_dslope, triads, diagonal, steepness,
+    backend, box, temp, salt, gradients, K_iso, maskU, maskV, dxu, dyu, dzt, dzw, cost,
+    K_iso_steep, iso_slopec, iso_dslope, triads, diagonal, steepness,
 ):  # fmt: skip
     """The east and north faces' triads (``triads[EAST]``, ``triads[NORTH]``), taper S^2
-    (``steepness``) and K_11, K_22 (``diagonal[0]``, ``diagonal[1]``) on ``box``: one launch
-    of ``isoneutral.isoneutral_tensor_lateral`` per face, each output slice its own array."""
+    (``steepness``) and K_11, K_22 (``diagonal[0]``, ``diagonal[1]``) on ``box``, from the
+    four ``gradients`` of ``isoneutral.density_derivatives_at_t``: one launch of
+    ``isoneutral.isoneutral_tensor_lateral`` per face, each output slice its own array."""
     for face, mask in ((KI.EAST, maskU), (KI.NORTH, maskV)):
         backend.launch(
             KI.isoneutral_tensor_lateral, box,
-            face, temp, salt, drdT, drdS, K_iso, mask, dxu, dyu, cost, dzt, dzw, maskW,
+            face, temp, salt, *gradients, K_iso, mask, dxu, dyu, cost, dzt, dzw,
             K_iso_steep, iso_slopec, iso_dslope, *triads[face], *steepness[face],
             diagonal[face],
         )  # fmt: skip

@@ -56,20 +56,20 @@ def our_tensor(pair):
     grid, backend = pair.ours.grid, get_backend("cpu")
     shape = vs.temp.shape[:3][::-1]
     temp, salt = (ours_layout(getattr(vs, n)[..., vs.tau]) for n in ("temp", "salt"))
-    drdT, drdS = np.zeros(shape), np.zeros(shape)
+    gradients = tuple(np.zeros(shape) for _ in range(4))
+    K_iso, maskW = ours_layout(vs.K_iso), ours_layout(vs.maskW)
     backend.launch(
         KI.density_derivatives_at_t, grid.box(grid.h),
-        EOS_TYPES[pair.ours.settings.eq_of_state], temp, salt, ours_layout(vs.maskT), vs.zt,
-        drdT, drdS,
+        EOS_TYPES[pair.ours.settings.eq_of_state], temp, salt, ours_layout(vs.maskT), maskW,
+        vs.zt, vs.dzw, *gradients,
     )  # fmt: skip
     triads, diagonal = np.zeros((4, 4) + shape), np.zeros((3,) + shape)
     steepness = np.zeros((2, 4) + shape)
-    K_iso, maskW = ours_layout(vs.K_iso), ours_layout(vs.maskW)
     lateral_tensor(
         backend, KI.lateral_box(grid.box(1)),
-        temp, salt, drdT, drdS, K_iso, ours_layout(vs.maskU), ours_layout(vs.maskV), maskW,
-        vs.dxu, vs.dyu, vs.dzt, vs.dzw, vs.cost, s.K_iso_steep, s.iso_slopec, s.iso_dslope,
-        triads, diagonal, steepness,
+        temp, salt, gradients, K_iso, ours_layout(vs.maskU), ours_layout(vs.maskV), vs.dxu,
+        vs.dyu, vs.dzt, vs.dzw, vs.cost, s.K_iso_steep, s.iso_slopec, s.iso_dslope, triads,
+        diagonal, steepness,
     )  # fmt: skip
     backend.launch(
         KI.isoneutral_tensor_top, grid.box(1),

@@ -25,9 +25,10 @@ def test_taper_limits():
     assert KI.tapered(0.0, 0.01, 0.0005) == 1.0
     assert KI.tapered(0.01, 0.01, 0.001) == 0.5
     assert KI.tapered(0.1, 0.01, 0.001) == 0.0
-    assert KI.neutral_slope(1e-6, -1e-3) == pytest.approx(1e-3)
-    assert KI.tapered(KI.neutral_slope(1e-9, 0.0), 0.01, 0.001) == 0.0
-    assert KI.tapered(KI.neutral_slope(1e-9, 1e-3), 0.01, 0.001) == 0.0
+    inverse = KI.inverse_vertical_gradient
+    assert KI.neutral_slope(1e-6, inverse(-1e-3)) == pytest.approx(1e-3)
+    assert KI.tapered(KI.neutral_slope(1e-9, inverse(0.0)), 0.01, 0.001) == 0.0
+    assert KI.tapered(KI.neutral_slope(1e-9, inverse(1e-3)), 0.01, 0.001) == 0.0
 
 
 def random_case(seed=0, backend="cpu"):
@@ -56,19 +57,18 @@ def random_case(seed=0, backend="cpu"):
         "kbot": kbot,
     }  # fmt: skip
     b = get_backend(backend)
-    out = {name: np.zeros(shape) for name in ("drdT", "drdS", "east", "north", "top")}
+    out = {name: np.zeros(shape) for name in ("east", "north", "top")}
     out["triads"], out["diagonal"] = np.zeros((4, 4) + shape), np.zeros((3,) + shape)
     full, inner = (0, NZ, 0, NY, 0, NX), (0, NZ, 1, NY - 1, 1, NX - 1)
+    gradients = tuple(np.zeros(shape) for _ in range(4))
     b.launch(
-        KI.density_derivatives_at_t, full,
-        1, temp, salt, maskT, zt, out["drdT"], out["drdS"],
+        KI.density_derivatives_at_t, full, 1, temp, salt, maskT, maskW, zt, dzw, *gradients
     )  # fmt: skip
     steepness = np.zeros((2, 4) + shape)
     lateral_tensor(
         b, KI.lateral_box(inner),
-        temp, salt, out["drdT"], out["drdS"], c["K_iso"], maskU, maskV, maskW, c["dxu"],
-        c["dyu"], dzt, dzw, c["cost"], 200.0, 0.01, 0.005, out["triads"], out["diagonal"],
-        steepness,
+        temp, salt, gradients, c["K_iso"], maskU, maskV, c["dxu"], c["dyu"], dzt, dzw,
+        c["cost"], 200.0, 0.01, 0.005, out["triads"], out["diagonal"], steepness,
     )  # fmt: skip
     b.launch(
         KI.isoneutral_tensor_top, inner,
