@@ -17,10 +17,10 @@ stratification (drho/dz >= 0) S is huge and the taper removes it.
 Fluxes of the horizontal components and of the off-diagonal vertical components are
 explicit; the K_33 = K_iso |S|^2 part of the vertical flux is implicit (a tridiagonal
 solve per column). Arrays are [k, j, i], k = 0 the deepest level. The tapered slopes of
-all triads of a cell are ``triads[face, ip * 2 + kr, k, j, i]``: face EAST, NORTH (the
-lateral faces, Veros's Ai_ez, Ai_nz) or TOP_X, TOP_Y (the top face's x and y triads,
-Veros's Ai_bx, Ai_by); ip (jp) picks the T cell or lateral face (west/east, south/north)
-and kr the W face below/above the T cell (for the top face: the T cell below/above it).
+the lateral faces' triads are ``triads[face, ip * 2 + kr, k, j, i]``: face EAST, NORTH
+(Veros's Ai_ez, Ai_nz); ip picks the T cell (this one or the one across the face) and kr
+its W face below/above. The top faces' triads (Veros's Ai_bx, Ai_by) are the same triads
+seen from the W face (:func:`top_triad`): they are read from these, not stored again.
 The tensor's diagonal is ``diagonal[0..2]`` = K_11 (east faces), K_22 (north faces),
 K_33 (top faces).
 
@@ -29,16 +29,16 @@ lateral face and to one top face. The tensor is built in passes so that each slo
 denominator and each triad's taper (an exponential, the dearest part) are computed once:
 :func:`density_derivatives_at_t` inverts each cell's vertical density gradients,
 :func:`isoneutral_tensor_lateral` forms the lateral faces' triads and keeps each one's
-taper S^2 (the K_33 weight), :func:`isoneutral_tensor_top` gathers the top faces' triads
-from them (a lateral triad's tapered slope needs no second copy: its face mask is 1
-wherever the slope is not 0, since the face's density gradient carries the same mask)."""
+taper S^2, from which :func:`isoneutral_tensor_top` sums K_33 (a lateral triad's tapered
+slope serves the top face too: its face mask is 1 wherever the slope is not 0, since the
+face's density gradient carries the same mask)."""
 
 from .core import kernel, stencil
 from .elementary import exp_bounded
 from .energy import on_wgrid
 from .eos import density_derivatives
 
-EAST, NORTH, TOP_X, TOP_Y = 0, 1, 2, 3
+EAST, NORTH = 0, 1
 #: added to the vertical density gradient in the slope's denominator [kg m-4]
 EPSILON = 1e-20
 #: |x| from which the taper 0.5 (1 + tanh(x)) is 0 or 1 to round-off
@@ -194,41 +194,41 @@ def isoneutral_tensor_lateral(
     diagonal[k, j, i] = total / (4.0 * dzt[k])
 
 
+@stencil
+def top_triad(triads, face, n, k, j, i, maskW):
+    """Tapered slope of triad n = ip * 2 + kr of the top face of cell (k, j, i) in the x
+    (``face`` EAST) or y (NORTH) direction: the lateral triad 3 - n of face (i - 1 + ip)
+    (j - 1 + jp) at level k + kr, times maskW (Veros's Ai_bx, Ai_by; k below the top)."""
+    ip, kr = n // 2, n % 2
+    j2 = j if face == EAST else j - 1 + ip  # two selects, not a tuple: see lateral_triad_flux
+    i2 = i - 1 + ip if face == EAST else i
+    return triads[face, 3 - n, k + kr, j2, i2] * maskW[k, j, i]
+
+
 @kernel(radius=1)
 def isoneutral_tensor_top(
-    k, j, i, K_iso, maskW, dxt, dxu, dyt, dyu, cost, cosu, steepness, triads, diagonal
+    k, j, i, K_iso, maskW, dxt, dxu, dyt, dyu, cost, cosu, steepness, diagonal
 ):  # fmt: skip
-    """Triad slopes and K_33 on the top face of cell (k, j, i), gathered from the lateral
-    triads of :func:`isoneutral_tensor_lateral` (run first, on this box widened by one
-    cell to the west and south): a top face's x triad (T cell k + kr, U face i - 1 + ip)
-    is the triad (3 - ip * 2 - kr) of east face (k + kr, i - 1 + ip), likewise in y.
-    triads[TOP_X], triads[TOP_Y] = tapered slope (the lateral triad's) times maskW; K_33 =
-    sum K_iso taper S^2 (``steepness``)
-    (dxu / (4 dxt) over x triads, cosu dyu / (4 cost dyt) over y triads) [m2 s-1]; 0 at the
-    surface."""
-    if k == maskW.shape[0] - 1:
-        for n in range(4):
-            triads[TOP_X, n, k, j, i] = 0.0
-            triads[TOP_Y, n, k, j, i] = 0.0
-        diagonal[2, k, j, i] = 0.0
-        return
+    """K_33 on the top face of cell (k, j, i) from the lateral triads' taper S^2
+    (``steepness``, of :func:`isoneutral_tensor_lateral`, run first on this box widened by
+    one cell to the west and south): the sum of K_iso taper S^2 over the top face's
+    triads (:func:`top_triad`'s), dxu / (4 dxt) over x triads, cosu dyu / (4 cost dyt)
+    over y triads [m2 s-1]; 0 at the surface (the level above clamped there: no branch)."""
+    top = maskW.shape[0] - 1
     sum_x = 0.0
     sum_y = 0.0
     for kr in range(2):
-        level = k + kr
+        level = min(k + kr, top)
         for ip in range(2):
             face = i - 1 + ip
-            tapered_slope = triads[EAST, 3 - ip * 2 - kr, level, j, face]
             steep = steepness[EAST, 3 - ip * 2 - kr, level, j, face]
             sum_x += dxu[face] * K_iso[k, j, i] * steep * maskW[k, j, i]
-            triads[TOP_X, ip * 2 + kr, k, j, i] = tapered_slope * maskW[k, j, i]
         for jp in range(2):
             face = j - 1 + jp
-            tapered_slope = triads[NORTH, 3 - jp * 2 - kr, level, face, i]
             steep = steepness[NORTH, 3 - jp * 2 - kr, level, face, i]
             sum_y += cosu[face] * dyu[face] * K_iso[k, j, i] * steep * maskW[k, j, i]
-            triads[TOP_Y, jp * 2 + kr, k, j, i] = tapered_slope * maskW[k, j, i]
-    diagonal[2, k, j, i] = sum_x / (4.0 * dxt[i]) + sum_y / (4.0 * dyt[j] * cost[j])
+    value = sum_x / (4.0 * dxt[i]) + sum_y / (4.0 * dyt[j] * cost[j])
+    diagonal[2, k, j, i] = value if k < top else 0.0
 
 
 def lateral_box(box):
@@ -268,8 +268,8 @@ def lateral_triad_flux(tracer, triads, face, k, j, i, j2, i2, K1, K1_skew, dzt):
 
 @stencil
 def tracer_fluxes(
-    k, j, i, tracer, K_iso, K_gm, skew, triads, diagonal, dxt, dxu, dyt, dyu, dzt, cost,
-    cosu, flux_east, flux_north, flux_top, skew_east, skew_north, skew_top,
+    k, j, i, tracer, K_iso, K_gm, skew, triads, diagonal, maskW, dxt, dxu, dyt, dyu, dzt,
+    cost, cosu, flux_east, flux_north, flux_top, skew_east, skew_north, skew_top,
 ):  # fmt: skip
     """Isoneutral fluxes of ``tracer`` at tau through the east, north and top faces of cell
     (k, j, i) [T m s-1] (the north flux times cosu) and, if ``skew``, its GM skew fluxes
@@ -306,14 +306,14 @@ def tracer_fluxes(
         for kr in range(2):
             level = k + kr
             difference = tracer[level, j, i + ip] - tracer[level, j, i - 1 + ip]
-            slope = triads[TOP_X, ip * 2 + kr, k, j, i]
+            slope = top_triad(triads, EAST, ip * 2 + kr, k, j, i, maskW)
             sum_x += K2 * slope / cost[j] * difference
             sum_x_skew += K2_skew * slope / cost[j] * difference
     for jp in range(2):
         for kr in range(2):
             level = k + kr
             difference = tracer[level, j + jp, i] - tracer[level, j - 1 + jp, i]
-            slope = triads[TOP_Y, jp * 2 + kr, k, j, i]
+            slope = top_triad(triads, NORTH, jp * 2 + kr, k, j, i, maskW)
             sum_y += K2 * slope * cosu[j - 1 + jp] * difference
             sum_y_skew += K2_skew * slope * cosu[j - 1 + jp] * difference
     flux_top[k, j, i] = sum_x / (4.0 * dxt[i]) + sum_y / (4.0 * dyt[j] * cost[j])
@@ -323,21 +323,21 @@ def tracer_fluxes(
 
 @kernel(radius=1, static=("skew",))
 def isoneutral_fluxes(
-    k, j, i, tracer, K_iso, K_gm, skew, triads, diagonal, dxt, dxu, dyt, dyu, dzt, cost,
-    cosu, flux_east, flux_north, flux_top, skew_east, skew_north, skew_top,
+    k, j, i, tracer, K_iso, K_gm, skew, triads, diagonal, maskW, dxt, dxu, dyt, dyu, dzt,
+    cost, cosu, flux_east, flux_north, flux_top, skew_east, skew_north, skew_top,
 ):  # fmt: skip
     """:func:`tracer_fluxes` of one tracer, from one read of the triads."""
     with_skew = skew != 0  # not the literal itself: Numba counts a literal as an alias
     tracer_fluxes(
-        k, j, i, tracer, K_iso, K_gm, with_skew, triads, diagonal, dxt, dxu, dyt, dyu, dzt,
-        cost, cosu, flux_east, flux_north, flux_top, skew_east, skew_north, skew_top,
+        k, j, i, tracer, K_iso, K_gm, with_skew, triads, diagonal, maskW, dxt, dxu, dyt, dyu,
+        dzt, cost, cosu, flux_east, flux_north, flux_top, skew_east, skew_north, skew_top,
     )  # fmt: skip
 
 
 @kernel(radius=1, static=("skew",))
 def isoneutral_fluxes_pair(
-    k, j, i, tracer, other, K_iso, K_gm, skew, triads, diagonal, dxt, dxu, dyt, dyu, dzt,
-    cost, cosu, flux_east, flux_north, flux_top, skew_east, skew_north, skew_top,
+    k, j, i, tracer, other, K_iso, K_gm, skew, triads, diagonal, maskW, dxt, dxu, dyt, dyu,
+    dzt, cost, cosu, flux_east, flux_north, flux_top, skew_east, skew_north, skew_top,
     other_east, other_north, other_top, other_skew_east, other_skew_north, other_skew_top,
 ):  # fmt: skip
     """:func:`tracer_fluxes` of two tracers (``tracer`` into the first six outputs,
@@ -345,13 +345,13 @@ def isoneutral_fluxes_pair(
     diffusivities, which one launch per tracer would read twice."""
     with_skew = skew != 0  # not the literal itself: Numba counts a literal as an alias
     tracer_fluxes(
-        k, j, i, tracer, K_iso, K_gm, with_skew, triads, diagonal, dxt, dxu, dyt, dyu, dzt,
-        cost, cosu, flux_east, flux_north, flux_top, skew_east, skew_north, skew_top,
+        k, j, i, tracer, K_iso, K_gm, with_skew, triads, diagonal, maskW, dxt, dxu, dyt, dyu,
+        dzt, cost, cosu, flux_east, flux_north, flux_top, skew_east, skew_north, skew_top,
     )  # fmt: skip
     tracer_fluxes(
-        k, j, i, other, K_iso, K_gm, with_skew, triads, diagonal, dxt, dxu, dyt, dyu, dzt,
-        cost, cosu, other_east, other_north, other_top, other_skew_east, other_skew_north,
-        other_skew_top,
+        k, j, i, other, K_iso, K_gm, with_skew, triads, diagonal, maskW, dxt, dxu, dyt, dyu,
+        dzt, cost, cosu, other_east, other_north, other_top, other_skew_east,
+        other_skew_north, other_skew_top,
     )  # fmt: skip
 
 

@@ -22,8 +22,8 @@ from .implicit import solve_vertical_diffusion
 #: the tracers whose mixing changes the potential energy, and their int_drho arrays
 ACTIVE_TRACERS = ("temp", "salt")
 
-#: the triad arrays: 4 kinds of face (east, north, top in x, top in y) x 4 triads
-TRIAD_SHAPE = (4, 4)
+#: the triad arrays: the lateral faces (east, north) x 4 triads (the top faces read them)
+TRIAD_SHAPE = (2, 4)
 
 
 class IsoneutralMixing:
@@ -112,8 +112,8 @@ class IsoneutralMixing:
         )  # fmt: skip
         b.launch(
             KI.isoneutral_tensor_top, g.box(1),
-            st.K_iso, d.maskW, d.dxt, d.dxu, d.dyt, d.dyu, d.cost, d.cosu,
-            self.steepness, self.triads, self.diagonal,
+            st.K_iso, d.maskW, d.dxt, d.dxu, d.dyt, d.dyu, d.cost, d.cosu, self.steepness,
+            self.diagonal,
         )  # fmt: skip
         if self.own_integrals:
             b.launch(
@@ -160,8 +160,8 @@ class IsoneutralMixing:
         tracers = list(st.tracers)
         later = tracers[tracers.index(name) + 1 :]
         common = (
-            st.K_iso, st.K_gm, self.skew, self.triads, self.diagonal, d.dxt, d.dxu, d.dyt,
-            d.dyu, d.dzt, d.cost, d.cosu, *self.fluxes, *self.skew_fluxes,
+            st.K_iso, st.K_gm, self.skew, self.triads, self.diagonal, d.maskW, d.dxt, d.dxu,
+            d.dyt, d.dyu, d.dzt, d.cost, d.cosu, *self.fluxes, *self.skew_fluxes,
         )  # fmt: skip
         if later:
             partner = later[0]

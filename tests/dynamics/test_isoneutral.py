@@ -110,7 +110,7 @@ def test_density_tracer_has_no_diapycnal_flux():
     temp = st.temp[st.tau]
     b.launch(
         KI.isoneutral_fluxes, g.box(),
-        temp, st.K_iso, st.K_gm, False, mixing.triads, mixing.diagonal,
+        temp, st.K_iso, st.K_gm, False, mixing.triads, mixing.diagonal, d.maskW,
         d.dxt, d.dxu, d.dyt, d.dyu, d.dzt, d.cost, d.cosu, *fluxes,
     )  # fmt: skip
     east, north, top = (f[(slice(None),) + g.interior] for f in fluxes[:3])

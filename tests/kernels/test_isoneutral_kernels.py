@@ -58,7 +58,7 @@ def random_case(seed=0, backend="cpu"):
     }  # fmt: skip
     b = get_backend(backend)
     out = {name: np.zeros(shape) for name in ("east", "north", "top")}
-    out["triads"], out["diagonal"] = np.zeros((4, 4) + shape), np.zeros((3,) + shape)
+    out["triads"], out["diagonal"] = np.zeros((2, 4) + shape), np.zeros((3,) + shape)
     full, inner = (0, NZ, 0, NY, 0, NX), (0, NZ, 1, NY - 1, 1, NX - 1)
     gradients = tuple(np.zeros(shape) for _ in range(4))
     b.launch(
@@ -73,15 +73,15 @@ def random_case(seed=0, backend="cpu"):
     b.launch(
         KI.isoneutral_tensor_top, inner,
         c["K_iso"], maskW, c["dxt"], c["dxu"], c["dyt"], c["dyu"], c["cost"], c["cosu"],
-        steepness, out["triads"], out["diagonal"],
+        steepness, out["diagonal"],
     )  # fmt: skip
     metrics = (c["dxt"], c["dxu"], c["dyt"], c["dyu"], dzt, c["cost"], c["cosu"])
     fluxes = (out["east"], out["north"], out["top"])
     skew_fluxes = tuple(np.zeros(shape) for _ in range(3))
     b.launch(
         KI.isoneutral_fluxes, inner,
-        salt, c["K_iso"], c["K_gm"], True, out["triads"], out["diagonal"], *metrics, *fluxes,
-        *skew_fluxes,
+        salt, c["K_iso"], c["K_gm"], True, out["triads"], out["diagonal"], maskW, *metrics,
+        *fluxes, *skew_fluxes,
     )  # fmt: skip
     out["skew_east"], out["skew_north"], out["skew_top"] = skew_fluxes
     out["new"] = salt.copy()
@@ -115,8 +115,8 @@ def test_flux_pair_equals_one_launch_per_tracer(skew):
     shape = (NZ, NY, NX)
     inner = (0, NZ, 1, NY - 1, 1, NX - 1)
     common = (
-        c["K_iso"], c["K_gm"], skew, out["triads"], out["diagonal"], c["dxt"], c["dxu"],
-        c["dyt"], c["dyu"], c["dzt"], c["cost"], c["cosu"],
+        c["K_iso"], c["K_gm"], skew, out["triads"], out["diagonal"], c["maskW"], c["dxt"],
+        c["dxu"], c["dyt"], c["dyu"], c["dzt"], c["cost"], c["cosu"],
     )  # fmt: skip
     alone = {}
     for name in ("temp", "salt"):
