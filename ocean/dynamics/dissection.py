@@ -54,10 +54,7 @@ class DissectedBand:
         for block in self.blocks:
             schur -= block.T @ block
         # in the band layout (width nx - 1), factored with the same pivot test
-        rows = np.arange(self.nx)
-        self.separator_factor = np.stack(
-            [np.where(rows <= r, schur[r, r - rows], 0.0) for r in range(self.nx)]
-        )
+        self.separator_factor = band_rows(schur)
         self.factored = factor_band(self.separator_factor, tolerance)
 
     def _split(self, band):
@@ -75,31 +72,23 @@ class DissectedBand:
         return halves
 
     def _couplings(self, band):
-        """N_XS restricted to each half's last nx rows: ``c[q, s]`` links row q of that
-        block (in the half's own order) with separator point s."""
+        """N_XS restricted to each half's last nx rows: ``c[half, q, s]`` links row q of
+        that block (in the half's own order) with separator point s: A's row n0 - nx + q
+        (n0 the separator's first row) from the separator's band rows, B's row
+        n0 + 2 nx - 1 - q (B is reversed) from its own."""
         nx, n0 = self.nx, self.size_below
+        s, d = np.meshgrid(np.arange(nx), np.arange(nx + 1), indexing="ij")
         c = np.zeros((2, nx, nx))
-        for s in range(nx):
-            row = n0 + s  # the separator point's global row
-            for d in range(s + 1, band.shape[1]):  # links to A: columns below row n0
-                column = row - d
-                if column >= n0 - nx:
-                    c[0, column - (n0 - nx), s] = band[row, d]
-            for d in range(nx - s, band.shape[1]):  # links from B's first row
-                linked = row + d
-                if linked < n0 + 2 * nx:
-                    # B's last nx rows (reversed order): global row n0 + 2 nx - 1 - q
-                    c[1, n0 + 2 * nx - 1 - linked, s] = band[linked, d]
+        to_a = d > s  # column n0 + s - d below the separator
+        c[0, (nx + s - d)[to_a], s[to_a]] = band[(n0 + s)[to_a], d[to_a]]
+        from_b = d >= nx - s  # B's row n0 + s + d above the separator
+        c[1, (2 * nx - 1 - s - d)[from_b], s[from_b]] = band[(n0 + s + d)[from_b], d[from_b]]
         return c
 
     def _separator_block(self, band):
         """N_SS, dense (nx x nx), from the separator's band rows."""
-        nx, n0 = self.nx, self.size_below
-        block = np.zeros((nx, nx))
-        for s in range(nx):
-            for d in range(s + 1):
-                block[s, s - d] = block[s - d, s] = band[n0 + s, d]
-        return block
+        lower = dense_lower(band[self.size_below : self.size_below + self.nx])
+        return lower + np.tril(lower, -1).T
 
     def solve(self, b):
         nx, n0 = self.nx, self.size_below
@@ -116,14 +105,30 @@ class DissectedBand:
 def _last_block_solve(half, coupling):
     """W = L^-1 C for C non-zero in the last nx rows only: those rows of W, the last
     diagonal block of L (dense, from the band) solved against C."""
-    nx = coupling.shape[0]
-    n, width = half.shape[0], half.shape[1] - 1
-    block = np.zeros((nx, nx))
-    for q in range(nx):
-        r = n - nx + q
-        for d in range(min(width, q) + 1):
-            block[q, q - d] = half[r, d]
+    block = dense_lower(half[-coupling.shape[0] :])
     return np.linalg.solve(block, coupling)  # lower triangular: exact to round-off
+
+
+def dense_lower(rows):
+    """The dense lower triangle of the diagonal block whose band rows (``band.py``'s
+    layout) are ``rows``; entries that reach left of the block are left out."""
+    size = rows.shape[0]
+    q, d = np.meshgrid(np.arange(size), np.arange(rows.shape[1]), indexing="ij")
+    inside = d <= q
+    block = np.zeros((size, size))
+    block[q[inside], (q - d)[inside]] = rows[q[inside], d[inside]]
+    return block
+
+
+def band_rows(dense):
+    """The lower band of the symmetric matrix ``dense``, in ``band.py``'s layout, all of
+    its diagonals (width size - 1)."""
+    size = dense.shape[0]
+    q, d = np.meshgrid(np.arange(size), np.arange(size), indexing="ij")
+    inside = d <= q
+    rows = np.zeros((size, size))
+    rows[q[inside], d[inside]] = dense[q[inside], (q - d)[inside]]
+    return rows
 
 
 @numba.njit(cache=True, parallel=True)
