@@ -37,6 +37,7 @@ from .eos import (
     RHO0,
     S0,
     THETA0,
+    state_at,
     teos10_derivative_polynomials,
     teos10_pressure_polynomials,
 )
@@ -131,19 +132,33 @@ def dynamic_enthalpy(eos, temp, salt, p):
     )
 
 
-@kernel(radius=0, static=("eos",))
-def enthalpy_and_integrals(
-    k, j, i, eos, temp, salt, maskT, zt, Hd, int_drhodT, int_drhodS
-):  # fmt: skip
-    """Hd (masked) [m2 s-2] and int_drhodT, int_drhodS [kg m-2 K-1, kg m-2 (g/kg)-1] at T
-    points from temp and salt at pressure -zt (Veros's calc_eq_of_state)."""
+@stencil
+def enthalpy_at(k, j, i, eos, temp, salt, maskT, zt):
+    """(Hd (masked) [m2 s-2], int_drhodT, int_drhodS [kg m-2 K-1, kg m-2 (g/kg)-1]) at T
+    point (k, j, i) from temp and salt at pressure -zt (Veros's calc_eq_of_state)."""
     p = -zt[k]
     if eos == 2:
         enthalpy, t_part, s_part = teos10_enthalpy_and_integrals(salt[k, j, i], temp[k, j, i], p)
     else:
         enthalpy = dynamic_enthalpy(eos, temp[k, j, i], salt[k, j, i], p)
         t_part, s_part = integrated_density_derivatives(eos, temp[k, j, i], salt[k, j, i], p)
-    Hd[k, j, i] = enthalpy * maskT[k, j, i]
+    return enthalpy * maskT[k, j, i], t_part, s_part
+
+
+@kernel(radius=0, static=("eos",))
+def state_and_enthalpy(
+    k, j, i, eos, temp, salt, maskT, maskW, zt, dzw, grav, rho_0, rho, nsqr, Hd, int_drhodT,
+    int_drhodS,
+):  # fmt: skip
+    """rho and N^2 of ``eos.equation_of_state`` (``eos.state_at``), and Hd, int_drhodT and
+    int_drhodS of :func:`enthalpy_at`, in one pass: both read the same temp and salt and
+    evaluate density polynomials of the same cell (TEOS-10's N and V in pressure). Every
+    value is formed before any is stored, so that nothing stands between the two."""
+    rho_here, nsqr_here = state_at(k, j, i, eos, temp, salt, maskT, maskW, zt, dzw, grav, rho_0)
+    enthalpy, t_part, s_part = enthalpy_at(k, j, i, eos, temp, salt, maskT, zt)
+    rho[k, j, i] = rho_here
+    nsqr[k, j, i] = nsqr_here
+    Hd[k, j, i] = enthalpy
     int_drhodT[k, j, i] = t_part
     int_drhodS[k, j, i] = s_part
 

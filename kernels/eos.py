@@ -166,10 +166,19 @@ def density(eos, temp, salt, p):
 
 @kernel(radius=0, static=("eos",))
 def equation_of_state(k, j, i, eos, temp, salt, maskT, maskW, zt, dzw, grav, rho_0, rho, nsqr):
-    """rho at T point (k, j, i) and N^2 = -g/rho_0 (rho(S,T at k+1; p_k) - rho_k)/dzw_k at
-    the W point above it [s-2] (the upper cell brought to the lower cell's pressure); N^2
-    at the top copies the level below, which the top cell evaluates again (a cell kernel:
-    its levels are independent, so that the cell loop vectorises)."""
+    """rho and N^2 of :func:`state_at` at cell (k, j, i) (a cell kernel: its levels are
+    independent, so that the cell loop vectorises)."""
+    rho[k, j, i], nsqr[k, j, i] = state_at(
+        k, j, i, eos, temp, salt, maskT, maskW, zt, dzw, grav, rho_0
+    )  # fmt: skip
+
+
+@stencil
+def state_at(k, j, i, eos, temp, salt, maskT, maskW, zt, dzw, grav, rho_0):
+    """(rho at T point (k, j, i) [kg m-3], N^2 = -g/rho_0 (rho(S,T at k+1; p_k) -
+    rho_k)/dzw_k at the W point above it [s-2]): the upper cell brought to the lower
+    cell's pressure; N^2 at the top copies the level below, which the top cell evaluates
+    again."""
     top = temp.shape[0] - 1
     level = min(k, max(top - 1, 0))  # the level whose N^2 this cell's W point holds
     above = min(level + 1, top)
@@ -179,9 +188,8 @@ def equation_of_state(k, j, i, eos, temp, salt, maskT, maskW, zt, dzw, grav, rho
     own_masked = maskT[level, j, i] * own
     rho_here = maskT[k, j, i] * own if k == level else maskT[k, j, i] * density(
         eos, temp[k, j, i], salt[k, j, i], -zt[k])  # fmt: skip
-    rho[k, j, i] = rho_here
     gradient = -grav / rho_0 * (upper - own_masked) / dzw[level] * maskW[level, j, i]
-    nsqr[k, j, i] = gradient if top > 0 else 0.0
+    return rho_here, gradient if top > 0 else 0.0
 
 
 # -- adjoint ------------------------------------------------------------------------------

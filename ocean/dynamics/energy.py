@@ -48,18 +48,6 @@ class EnergyTransfers:
         volume[-1] *= 0.5
         self.volume_w = b.asarray(volume)
 
-    def enthalpy(self, level):
-        """Hd, int_drhodT and int_drhodS at time level ``level``, halo included."""
-        if not self.on:
-            return
-        m = self.model
-        st, d, g = m.state, m.dev, m.grid
-        m.backend.launch(
-            KH.enthalpy_and_integrals, g.box(g.h),
-            m.tracers.eos, st.temp[level], st.salt[level], d.maskT, d.zt, st.Hd[level],
-            st.int_drhodT[level], st.int_drhodS[level],
-        )  # fmt: skip
-
     def bottom_friction(self, u, v):
         """K_diss_bot from u, v at tau (Veros's friction: linear and quadratic drag)."""
         if not self.on:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from ocean.kernels import advection as KA
+from ocean.kernels import enthalpy as KH
 from ocean.kernels import eos as KE
 from ocean.kernels import tracers as KT
 
@@ -83,9 +84,14 @@ class Tracers:
         path) at time level ``level`` from temp and salt, halo included."""
         m = self.model
         st, s, d = m.state, m.settings, m.dev
-        m.backend.launch(
-            KE.equation_of_state, m.grid.box(m.grid.h),
-            self.eos, st.temp[level], st.salt[level], d.maskT, d.maskW, d.zt, d.dzw,
-            s.grav, s.rho_0, st.rho[level], st.Nsqr[level],
+        state = (
+            self.eos, st.temp[level], st.salt[level], d.maskT, d.maskW, d.zt, d.dzw, s.grav,
+            s.rho_0, st.rho[level], st.Nsqr[level],
         )  # fmt: skip
-        m.energy.enthalpy(level)
+        if m.energy.on:  # both in one pass (they evaluate the same density polynomials)
+            m.backend.launch(
+                KH.state_and_enthalpy, m.grid.box(m.grid.h),
+                *state, st.Hd[level], st.int_drhodT[level], st.int_drhodS[level],
+            )  # fmt: skip
+        else:
+            m.backend.launch(KE.equation_of_state, m.grid.box(m.grid.h), *state)

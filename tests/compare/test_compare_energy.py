@@ -90,15 +90,17 @@ def test_bottom_friction_dissipation(pair, drag):
 
 
 def our_enthalpy(pair, eos, level):
-    vs = pair.vs
+    """Hd, int_drhodT, int_drhodS of the kernel the model launches for them (with rho and
+    N^2, which this leaves out)."""
+    vs, s = pair.vs, pair.veros.settings
     shape = vs.temp.shape[:3][::-1]
-    out = [np.zeros(shape) for _ in range(3)]
+    out = [np.zeros(shape) for _ in range(5)]
     get_backend("cpu").launch(
-        KH.enthalpy_and_integrals, pair.ours.grid.box(),
+        KH.state_and_enthalpy, pair.ours.grid.box(),
         EOS_TYPES[eos], ours(pair, vs.temp[..., level]), ours(pair, vs.salt[..., level]),
-        ours(pair, vs.maskT), vs.zt, *out,
+        ours(pair, vs.maskT), ours(pair, vs.maskW), vs.zt, vs.dzw, s.grav, s.rho_0, *out,
     )  # fmt: skip
-    return out
+    return out[2:]
 
 
 def veros_eos(pair, eos):

@@ -13,6 +13,7 @@ from adjoint_cases import cases_of, run_case
 
 from ocean import Model
 from ocean.backends import get_backend
+from ocean.kernels import enthalpy as KH
 from ocean.kernels import eos as KE
 
 TEOS10 = 2
@@ -95,3 +96,28 @@ def test_density_derivatives_against_central_differences(eos):
     fd_salt = (KE.density(eos, temp, salt + h, p) - KE.density(eos, temp, salt - h, p)) / (2 * h)
     assert d_temp == pytest.approx(fd_temp, rel=1e-8)
     assert d_salt == pytest.approx(fd_salt, rel=1e-8, abs=1e-12)
+
+
+@pytest.mark.parametrize("eos", [0, 1, 2, 3, 4])
+def test_state_and_enthalpy_gives_the_equation_of_states_rho_and_nsqr(eos):
+    """The kernel the energy-conserving path launches for rho, N^2 and the enthalpy gives
+    rho and N^2 bit for bit as equation_of_state (a stratified column with noise, some
+    land), and the enthalpy's fields where the cell is wet."""
+    rng = np.random.default_rng(eos)
+    shape = (6, 4, 5)
+    dzt = rng.uniform(50.0, 300.0, shape[0])
+    zt = np.cumsum(dzt[::-1])[::-1] * -1.0 + 0.5 * dzt
+    dzw = np.append(zt[1:] - zt[:-1], 0.5 * dzt[-1])
+    maskT = (rng.uniform(size=shape) > 0.2).astype(float)
+    maskW = maskT * np.roll(maskT, -1, axis=0)
+    temp = 4.0 - 0.002 * zt[:, None, None] + rng.normal(0.0, 0.5, shape)
+    salt = 34.5 + rng.normal(0.0, 0.2, shape)
+    args = (eos, temp, salt, maskT, maskW, zt, dzw, 9.81, 1024.0)
+    b, box = get_backend("cpu"), (0, shape[0], 0, shape[1], 0, shape[2])
+    alone = [np.zeros(shape) for _ in range(2)]
+    b.launch(KE.equation_of_state, box, *args, *alone)
+    fused = [np.zeros(shape) for _ in range(5)]
+    b.launch(KH.state_and_enthalpy, box, *args, *fused)
+    assert np.array_equal(fused[0], alone[0]) and np.array_equal(fused[1], alone[1])
+    assert np.abs(alone[1]).max() > 0.0
+    assert np.all(fused[2][maskT > 0] != 0.0)  # Hd is formed on every wet cell
