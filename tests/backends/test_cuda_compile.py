@@ -24,11 +24,12 @@ from ocean.loader import load_setup
 cuda_compiler = pytest.importorskip("numba.cuda.compiler", reason="needs numba-cuda")
 
 #: one kernel of each launcher template, with stencils inlined two and three deep (the
-#: TEOS-10 density; IDEMIX's group speeds through kernels/elementary.py; the row steps of
-#: the tridiagonal sweeps), a column kernel, and a column form that calls a helper left
-#: a call (``stencil(inline=False)``: the tridiagonal solve)
+#: TEOS-10 density and enthalpy, which the benchmark launches together; IDEMIX's group
+#: speeds through kernels/elementary.py; the row steps of the tridiagonal sweeps), a
+#: column kernel, and a column form that calls a helper left a call
+#: (``stencil(inline=False)``: the tridiagonal solve)
 KERNELS = (
-    "equation_of_state",
+    "state_and_enthalpy",
     "wave_parameters_cells",
     "diffusion_eliminate",
     "diffusion_back_substitute",
