@@ -38,8 +38,8 @@ class DissectedBand:
     not positive definite. ``solve(b)`` overwrites b (length nx ny) with N^-1 b."""
 
     def __init__(self, band, nx, ny, tolerance):
-        self.nx, self.ny = nx, ny
-        self.separator = m = (ny - 1) // 2
+        self.nx = nx
+        m = (ny - 1) // 2  # the separator row
         self.size_below, self.size_above = m * nx, (ny - 1 - m) * nx
         self.pad = self.size_above - self.size_below
         self.halves = self._split(band)
