@@ -25,8 +25,9 @@ CELL_HEADER = """\
 import numba
 from numba import prange
 from ocean.backends.assume import index_at_least
+from ocean.backends.inline import host_function
 {import_line}
-_body = numba.njit(_kernel_object.py_func, inline="always", nogil=True)
+_body = host_function(_kernel_object.py_func)
 
 """
 
@@ -60,8 +61,9 @@ SWEEP_TEMPLATE = (
 COLUMN_TEMPLATE = """\
 import numba
 from numba import prange
+from ocean.backends.inline import host_function
 {import_line}
-_body = numba.njit(_kernel_object.py_func, inline="always", nogil=True)
+_body = host_function(_kernel_object.py_func)
 
 
 @numba.njit(parallel=True, cache=True, nogil=True)

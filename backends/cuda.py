@@ -7,17 +7,20 @@ arrays, which is how CI tests the GPU path without a GPU (slow: keep grids tiny 
 from __future__ import annotations
 
 import os
+from functools import cache
 
 import numpy as np
 
 from .exact_sum import accumulate, new_accumulator
+from .inline import rebound, stencil_mode
 from .launch import GeneratedLaunchers
 from .primitives import HostPrimitives, as3d
 
 CELL_TEMPLATE = """\
 from numba import cuda
+from ocean.backends.cuda import device_function
 {import_line}
-_body = cuda.jit(device=True)(_kernel_object.py_func)
+_body = device_function(_kernel_object.py_func)
 
 
 @cuda.jit
@@ -32,8 +35,9 @@ def launch(k0, k1, j0, j1, i0, i1, {args}):
 
 COLUMN_TEMPLATE = """\
 from numba import cuda
+from ocean.backends.cuda import device_function
 {import_line}
-_body = cuda.jit(device=True)(_kernel_object.py_func)
+_body = device_function(_kernel_object.py_func)
 
 
 @cuda.jit
@@ -48,8 +52,9 @@ def launch(j0, j1, i0, i1, {args}):
 #: a sweep kernel (``Kernel.sweep``): one thread per column visits its levels in order
 SWEEP_TEMPLATE = """\
 from numba import cuda
+from ocean.backends.cuda import device_function
 {import_line}
-_body = cuda.jit(device=True)(_kernel_object.py_func)
+_body = device_function(_kernel_object.py_func)
 
 
 @cuda.jit
@@ -70,6 +75,24 @@ COLUMN_BLOCK = (32, 4)
 
 def simulator_enabled() -> bool:
     return os.environ.get("NUMBA_ENABLE_CUDASIM", "0") == "1"
+
+
+@cache
+def device_stencil(func):
+    """The numba-cuda device function of stencil ``func``, inlined as ``stencil`` asked."""
+    from numba import cuda
+
+    return cuda.jit(device=True, inline=stencil_mode(func))(rebound(func, device_stencil))
+
+
+def device_function(func):
+    """The device function of a kernel body, its stencils :func:`device_stencil`: inlined
+    before typing (``backends/inline.py``). The simulator calls them as Python."""
+    from numba import cuda
+
+    if simulator_enabled():
+        return cuda.jit(device=True)(func)
+    return cuda.jit(device=True)(rebound(func, device_stencil))
 
 
 def _blocks(extent, block):
