@@ -178,7 +178,9 @@ def stencil(func=None, *, inline: bool = True):
 
     Helpers are inlined at the Numba IR level: kernels take many array arguments, and a
     call per cell would cost more than the arithmetic. Helpers called once per column
-    (tridiagonal solves) may stay calls: ``@stencil(inline=False)``.
+    (tridiagonal solves) may stay calls: ``@stencil(inline=False)``. The compiled
+    backends inline them before type inference (``backends/inline.py``); the
+    ``register_jitable`` registration here serves plain Numba callers.
     """
     if func is None:
         return lambda f: stencil(f, inline=inline)
