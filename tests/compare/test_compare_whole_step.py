@@ -109,6 +109,7 @@ def runs(request):
             settings={**size, "congr_epsilon": 1e-14},
         )
         pair = Pair(ours, veros.state)
+        assert difference(pair, "temp") <= 1e-15  # the same start, the ACC's wave included
         differences, done = {}, 0
         for steps in sorted(AFTER):
             for _ in range(steps - done):
