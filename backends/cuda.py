@@ -79,7 +79,13 @@ def simulator_enabled() -> bool:
 
 @cache
 def device_stencil(func):
-    """The numba-cuda device function of stencil ``func``, inlined as ``stencil`` asked."""
+    """The numba-cuda device function of stencil ``func``, inlined as ``stencil`` asked.
+
+    numba-cuda (0.2x on) types device code with its own copy of Numba's core: a helper
+    reached through Numba's ``register_jitable`` registry, as ``stencil`` registers it,
+    was inlined with its arguments undefined ("No implementation of function
+    mul(omitted(default=Undefined), ...)", numba-cuda 0.30.4 on an H200). Its own device
+    functions are inlined correctly (tests/backends/test_cuda_compile.py, every kernel)."""
     from numba import cuda
 
     return cuda.jit(device=True, inline=stencil_mode(func))(rebound(func, device_stencil))
@@ -137,11 +143,6 @@ class CudaBackend(GeneratedLaunchers, HostPrimitives):
     # -- launching -----------------------------------------------------------------
     def cache_tag(self):
         return "cudasim" if self.simulated else "cuda"
-
-    def launcher(self, kn, variant="launch", static_values=()):
-        if not self.simulated:  # the simulator calls the helpers as Python functions
-            register_stencils_for_cuda()
-        return super().launcher(kn, variant, static_values)
 
     def launch(self, kn, region, *args):
         self.check_arguments(kn, args)
@@ -221,33 +222,6 @@ class CudaBackend(GeneratedLaunchers, HostPrimitives):
             return super().all_finite(a, box)
         k0, k1, j0, j1, i0, i1 = box
         return bool(self.xp.isfinite(as3d(a)[k0:k1, j0:j1, i0:i1]).all())
-
-
-#: how many of ``kernels.core.STENCILS`` are registered with numba-cuda so far
-_stencils_registered = 0
-
-
-def register_stencils_for_cuda() -> None:
-    """Register every stencil helper made so far in numba-cuda's own registry of helpers.
-
-    numba-cuda (0.2x on) types device code with its own copy of Numba's core. A helper
-    registered with Numba's ``register_jitable(inline="always")``, as ``stencil`` does for
-    the CPU, reaches it only through Numba's registry, and its IR inliner then leaves the
-    inlined helper's arguments undefined ("No implementation of function mul(omitted
-    (default=Undefined), ...)", numba-cuda 0.30.4 with Numba 0.68.0 on an H200). Helpers
-    registered with ``numba.cuda.extending.register_jitable`` as well are inlined correctly
-    (tests/backends/test_cuda_compile.py; the whole ACC benchmark on an H200,
-    tests/backends/test_cuda_device.py), and the CPU's compilation is unchanged."""
-    global _stencils_registered
-    from ocean.kernels.core import STENCILS
-
-    if _stencils_registered == len(STENCILS):
-        return
-    from numba.cuda.extending import register_jitable
-
-    for func, inline in STENCILS[_stencils_registered:]:
-        register_jitable(inline=inline)(func)
-    _stencils_registered = len(STENCILS)
 
 
 def _box_products(a, w, box):

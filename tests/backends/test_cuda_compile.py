@@ -8,8 +8,8 @@ capability, as the only thing it asks a GPU for.
 
 Regression: numba-cuda 0.30.4 refused every kernel whose stencil helpers were inlined
 through Numba's own registry ("No implementation of function mul(omitted(default=
-Undefined), ...)", first seen on an H200); ``backends.cuda.register_stencils_for_cuda``
-registers them with numba-cuda as well.
+Undefined), ...)", first seen on an H200); the launchers now call numba-cuda's own
+device functions for them (``backends.cuda.device_stencil``).
 """
 
 import types as pytypes
